@@ -1,0 +1,200 @@
+"""The command line: parse options, call one core function, hand the result to render."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from kb import __version__, render
+from kb.errors import KbError
+from kb.vocab import Vocabulary
+
+
+class _Group(TyperGroup):
+    """Turns every KbError into one ``Error: …`` line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KbError as exc:
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Search and browse the recaps of the Ateliers du Changement.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+KbDir = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--kb-dir",
+        metavar="DIR",
+        help="Knowledge-base folder [default: $KB_DIR, else ./recaps].",
+        show_default=False,
+    ),
+]
+Db = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        metavar="FILE",
+        help="Index file [default: $KB_DB, else <kb-dir>/.kb/index.sqlite].",
+        show_default=False,
+    ),
+]
+Basin = Annotated[
+    Optional[str], typer.Option("--basin", "-b", metavar="BASIN", help="Basin slug or name.")
+]
+Action = Annotated[
+    Optional[str], typer.Option("--action", "-a", metavar="ACTION", help="Action slug.")
+]
+Since = Annotated[
+    Optional[str],
+    typer.Option(metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+]
+Until = Annotated[Optional[str], typer.Option(metavar="DATE", help="Up to this date, inclusive.")]
+Year = Annotated[Optional[int], typer.Option(metavar="YEAR", help="Only this year.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Search and browse the recaps of the Ateliers du Changement."""
+
+
+def _open(kb_dir: Path | None, db: Path | None) -> tuple[Any, sqlite3.Connection, Vocabulary]:
+    """Locate the knowledge base, sync its index, report invalid files: every reading command."""
+    from kb.config import locate
+    from kb.index import connect, sync, vocabulary
+
+    loc = locate(kb_dir, db)
+    with render.progress("Indexing") as progress:
+        report = sync(loc, progress=progress)
+    render.warnings(report.problems)
+    conn = connect(loc.db)
+    return loc, conn, vocabulary(conn)
+
+
+@app.command(epilog="Example: kb index --rebuild")
+def index(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """Bring the index in line with the recaps folder. Exit status 1 if a file is invalid."""
+    from kb.config import locate
+    from kb.index import sync
+
+    loc = locate(kb_dir, db)
+    with render.progress("Indexing") as progress:
+        report = sync(loc, rebuild=rebuild, progress=progress)
+    render.sync_summary(report)
+    if report.invalid:
+        raise typer.Exit(1)
+
+
+@app.command(
+    epilog='Examples: kb search helpdesk --basin sud;  kb search "portes ouvertes" --year 2025'
+)
+def search(
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help='Words (all must match), "a phrase", or pref*.')
+    ],
+    basin: Basin = None,
+    action: Action = None,
+    since: Since = None,
+    until: Until = None,
+    year: Year = None,
+    limit: Annotated[int, typer.Option(min=1, metavar="N", help="At most this many recaps.")] = 10,
+    raw: Annotated[bool, typer.Option("--raw", help="Pass QUERY to SQLite FTS5 as is.")] = False,
+    json: Json = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """Full-text search of the recaps, best matches first, grouped by recap."""
+    from kb.search import make_filters
+    from kb.search import search as run_search
+
+    loc, conn, vocab = _open(kb_dir, db)
+    filters = make_filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+    hits = run_search(conn, query, filters=filters, limit=limit, raw=raw)
+    for hit in hits:
+        hit.path = loc.shown(hit.path)
+    if json:
+        render.search_json(hits)
+    else:
+        render.search_results(hits, vocab, query, limit=limit)
+
+
+@app.command("list", epilog='Example: kb list --basin "Centre-Ouest" --year 2025')
+def list_(
+    basin: Basin = None,
+    action: Action = None,
+    year: Year = None,
+    since: Since = None,
+    until: Until = None,
+    json: Json = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """List the recaps by date, oldest first."""
+    from kb.search import list_recaps, make_filters
+
+    loc, conn, vocab = _open(kb_dir, db)
+    filters = make_filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+    rows = list_recaps(conn, filters=filters)
+    for row in rows:
+        row["path"] = loc.shown(row["path"])
+    if json:
+        render.as_json(rows)
+    else:
+        render.recap_table(rows, vocab)
+
+
+@app.command(epilog="Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix)")
+def show(
+    ref: Annotated[str, typer.Argument(metavar="ID", help="Recap id, id prefix, or file path.")],
+    raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """Show one recap: its metadata, then its text."""
+    from kb.search import get_recap
+
+    loc, conn, vocab = _open(kb_dir, db)
+    meta = get_recap(conn, loc, ref)
+    text = _read(loc.kb_dir / meta["path"])
+    meta["path"] = loc.shown(meta["path"])
+    if raw:
+        render.raw(text)
+        return
+    from kb.recaps import body_of
+
+    render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), vocab)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise KbError(f"{path}: cannot be read ({exc.strerror})") from None

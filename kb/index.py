@@ -1,0 +1,384 @@
+"""The SQLite index: a disposable cache of the knowledge-base folder.
+
+``connect`` opens it and applies the numbered migrations; ``sync`` brings it in line
+with the folder. The no-change path (every reading command pays it) stats the files and
+compares them with a narrow table, importing neither YAML nor sqlite-utils.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.config import Location
+from kb.errors import ConfigError, RecapError
+from kb.vocab import DEFAULTS, Vocabulary, load_vocabulary
+
+TOKENIZE = "unicode61 remove_diacritics 2"
+# Bump when what is stored for a recap changes: every index is then rebuilt on next use.
+INDEXER = "2"
+BATCH = 500
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SyncReport:
+    """What a sync did. ``problems`` holds one line per invalid file."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> int:
+        return len(self.problems)
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+# -- schema ---------------------------------------------------------------------------
+
+
+def _m001_initial(conn: sqlite3.Connection) -> None:
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("files").create(
+        {"path": str, "size": int, "mtime_ns": int, "hash": str, "recap_id": str}, pk="path"
+    )
+    db.table("recaps").create(
+        {
+            "n": int,
+            "id": str,
+            "path": str,
+            "date": str,
+            "basin": str,
+            "title": str,
+            "edition": int,
+            "participants": int,
+            "team": str,
+            "support_group": str,
+            "actions": str,
+            "tags": str,
+            "next_meeting": str,
+            "next_meeting_place": str,
+            "source": str,
+            "text": str,
+        },
+        pk="n",
+        not_null={"id", "path", "date", "basin", "title"},
+    )
+    db.table("recaps").create_index(["id"], unique=True)
+    db.table("recaps").create_index(["path"], unique=True)
+    db.table("recaps").create_index(["date"])
+    db.table("sections").create(
+        {"n": int, "recap_id": str, "position": int, "heading": str, "text": str}, pk="n"
+    )
+    db.table("sections").create_index(["recap_id", "position"], unique=True)
+    db.table("recap_actions").create({"recap_id": str, "action": str}, pk=("recap_id", "action"))
+    db.table("recap_actions").create_index(["action"])
+    db.table("recaps").enable_fts(
+        ["title", "text"], fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True
+    )
+    db.table("sections").enable_fts(
+        ["heading", "text"], fts_version="FTS5", tokenize=TOKENIZE, create_triggers=True
+    )
+    # Title and heading weigh more than body text; ORDER BY rank then uses these weights.
+    conn.execute("INSERT INTO recaps_fts(recaps_fts, rank) VALUES('rank', 'bm25(4.0, 1.0)')")
+    conn.execute("INSERT INTO sections_fts(sections_fts, rank) VALUES('rank', 'bm25(3.0, 1.0)')")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m001_initial,)
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    """Open the index (creating it and its folder), applying pending migrations."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        _ignore_cache_dir(db_path.parent)
+        conn = sqlite3.connect(db_path, timeout=10, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except (OSError, sqlite3.DatabaseError) as exc:
+        raise ConfigError(
+            f"index {db_path}: cannot open it ({exc}); pass --db elsewhere "
+            "or delete the file, it is rebuilt from the recaps"
+        ) from None
+    if version > len(MIGRATIONS):
+        raise ConfigError(
+            f"index {db_path}: made by a newer kb (schema {version}); "
+            "delete it to rebuild it, or upgrade kb"
+        )
+    for number in range(version, len(MIGRATIONS)):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[number](conn)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return conn
+
+
+def _ignore_cache_dir(folder: Path) -> None:
+    """Keep the default cache folder out of git, whatever the repository's .gitignore."""
+    if folder.name == ".kb" and not (folder / ".gitignore").exists():
+        (folder / ".gitignore").write_text("# kb's index: a cache rebuilt from the recaps\n*\n")
+
+
+# -- the folder -----------------------------------------------------------------------
+
+
+def scan(kb_dir: Path) -> dict[str, tuple[int, int]]:
+    """Every recap file below ``kb_dir``: relative path -> (size, mtime_ns).
+
+    Hidden folders (``.kb``, ``.git``) and files, and README.md, are not recaps.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    stack = [("", str(kb_dir))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    stack.append((prefix + name + "/", entry.path))
+                elif name.endswith(".md") and name.lower() != "readme.md" and entry.is_file():
+                    st = entry.stat()
+                    found[prefix + name] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def _stat_key(path: Path) -> str:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "absent"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+def vocabulary(conn: sqlite3.Connection) -> Vocabulary:
+    """The vocabulary the index was last synced with (defaults before the first sync)."""
+    raw = _meta(conn, "vocabulary")
+    return DEFAULTS if raw is None else Vocabulary.from_dict(json.loads(raw))
+
+
+# -- sync -----------------------------------------------------------------------------
+
+
+def sync(loc: Location, *, rebuild: bool = False, progress: Progress | None = None) -> SyncReport:
+    """Bring the index in line with the folder; return what changed.
+
+    Files are re-read when their size or mtime changed, and re-indexed when their content
+    hash changed. Invalid files are reported (and not indexed) on every sync until fixed.
+    Runs in one transaction: an interrupted sync leaves the previous index.
+    """
+    conn = connect(loc.db)
+    try:
+        return _sync(conn, loc, rebuild=rebuild, progress=progress)
+    finally:
+        conn.close()
+
+
+def _sync(
+    conn: sqlite3.Connection, loc: Location, *, rebuild: bool, progress: Progress | None
+) -> SyncReport:
+    data_key = f"{INDEXER}:{_stat_key(loc.data_file)}"
+    vocab_changed = data_key != _meta(conn, "vocabulary_stat")
+    disk = scan(loc.kb_dir)
+    known = (
+        {}
+        if (rebuild or vocab_changed)
+        else {
+            row[0]: (row[1], row[2], row[3])
+            for row in conn.execute("SELECT path, size, mtime_ns, hash FROM files")
+        }
+    )
+    changed = sorted(p for p, st in disk.items() if known.get(p, (None, None))[:2] != st)
+    removed = [p for p in known if p not in disk]
+    if not (rebuild or vocab_changed or changed or removed):
+        return SyncReport(unchanged=len(disk))
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        vocab = vocabulary(conn)
+        if rebuild or vocab_changed:
+            vocab = load_vocabulary(loc.data_file)
+            _set_meta(conn, "vocabulary", json.dumps(vocab.to_dict(), ensure_ascii=False))
+            _set_meta(conn, "vocabulary_stat", data_key)
+            for table in ("files", "recap_actions", "sections", "recaps"):
+                conn.execute(f"DELETE FROM {table}")
+        report = SyncReport(removed=len(removed), unchanged=len(disk) - len(changed))
+        for path in removed:
+            _forget(conn, path)
+        writer = _Writer(conn)
+        for done, path in enumerate(changed, 1):
+            _sync_file(conn, loc, vocab, path, disk[path], known.get(path), writer, report)
+            if progress is not None:
+                progress(done, len(changed))
+        writer.flush()
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _sync_file(
+    conn: sqlite3.Connection,
+    loc: Location,
+    vocab: Vocabulary,
+    path: str,
+    stat: tuple[int, int],
+    before: tuple[int, int, str] | None,
+    writer: _Writer,
+    report: SyncReport,
+) -> None:
+    shown = loc.shown(path)
+    try:
+        data = (loc.kb_dir / path).read_bytes()
+    except OSError as exc:
+        report.problems.append(f"{shown}: cannot be read ({exc.strerror})")
+        _forget(conn, path)
+        return
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if before is not None and before[2] == digest:
+        # Touched but not changed: remember the new stat so the next check is cheap.
+        conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (*stat, path))
+        report.unchanged += 1
+        return
+    from kb.recaps import parse_recap
+
+    try:
+        recap = parse_recap(data, path, vocab, shown=shown)
+        writer.check_unique(conn, loc, recap.id, path)
+    except RecapError as exc:
+        report.problems.append(str(exc))
+        _forget(conn, path)
+        return
+    _forget(conn, path)
+    writer.add(recap, stat, digest)
+    if before is None:
+        report.added += 1
+    else:
+        report.updated += 1
+
+
+def _forget(conn: sqlite3.Connection, path: str) -> None:
+    row = conn.execute("SELECT recap_id FROM files WHERE path = ?", (path,)).fetchone()
+    conn.execute("DELETE FROM files WHERE path = ?", (path,))
+    if row is not None:
+        for table in ("recap_actions", "sections"):
+            conn.execute(f"DELETE FROM {table} WHERE recap_id = ?", (row[0],))
+        conn.execute("DELETE FROM recaps WHERE id = ?", (row[0],))
+
+
+class _Writer:
+    """Buffers new rows and writes them in batches through sqlite-utils."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        import sqlite_utils
+
+        self.db = sqlite_utils.Database(conn)
+        self.pending: dict[str, str] = {}  # recap id -> path, not yet written
+        self.rows: dict[str, list[dict[str, Any]]] = {
+            "recaps": [],
+            "sections": [],
+            "recap_actions": [],
+            "files": [],
+        }
+
+    def check_unique(
+        self, conn: sqlite3.Connection, loc: Location, recap_id: str, path: str
+    ) -> None:
+        other = self.pending.get(recap_id)
+        if other is None:
+            row = conn.execute(
+                "SELECT path FROM recaps WHERE id = ? AND path != ?", (recap_id, path)
+            ).fetchone()
+            other = None if row is None else row[0]
+        if other is not None:
+            raise RecapError(
+                loc.shown(path),
+                f"id {recap_id!r} is already used by {loc.shown(other)}; "
+                "two recaps cannot have the same file name",
+            )
+
+    def add(self, recap: Any, stat: tuple[int, int], digest: str) -> None:
+        self.pending[recap.id] = recap.path
+        self.rows["recaps"].append(_recap_row(recap))
+        self.rows["sections"].extend(
+            {"recap_id": recap.id, "position": s.position, "heading": s.heading, "text": s.text}
+            for s in recap.sections
+        )
+        self.rows["recap_actions"].extend(
+            {"recap_id": recap.id, "action": a} for a in dict.fromkeys(recap.actions)
+        )
+        self.rows["files"].append(
+            {
+                "path": recap.path,
+                "size": stat[0],
+                "mtime_ns": stat[1],
+                "hash": digest,
+                "recap_id": recap.id,
+            }
+        )
+        if len(self.rows["recaps"]) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                self.db.table(table).insert_all(rows, batch_size=BATCH)
+                rows.clear()
+        self.pending.clear()
+
+
+def _recap_row(recap: Any) -> dict[str, Any]:
+    return {
+        "id": recap.id,
+        "path": recap.path,
+        "date": recap.date,
+        "basin": recap.basin,
+        "title": recap.title,
+        "edition": recap.edition,
+        "participants": recap.participants,
+        "team": json.dumps(recap.team, ensure_ascii=False),
+        "support_group": json.dumps(recap.support_group, ensure_ascii=False),
+        "actions": json.dumps(recap.actions, ensure_ascii=False),
+        "tags": json.dumps(recap.tags, ensure_ascii=False),
+        "next_meeting": recap.next_meeting,
+        "next_meeting_place": recap.next_meeting_place,
+        "source": recap.source,
+        "text": recap.plain,
+    }
+
+
+def open_synced(loc: Location) -> tuple[sqlite3.Connection, SyncReport]:
+    """Sync, then open the index for reading: what every reading command starts with."""
+    report = sync(loc)
+    return connect(loc.db), report

@@ -1,0 +1,310 @@
+"""A recap: one Markdown file with YAML frontmatter. Load it, check it, split it.
+
+Parsing never touches the index; it takes the file's bytes and its path and either
+returns a :class:`Recap` or raises :class:`RecapError` with a message that names the
+field and what is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from kb.errors import RecapError
+from kb.text import clean, did_you_mean
+from kb.vocab import Vocabulary
+
+REQUIRED = ("date", "basin")
+FIELDS = (
+    "date",
+    "basin",
+    "title",
+    "edition",
+    "participants",
+    "team",
+    "support_group",
+    "actions",
+    "tags",
+    "next_meeting",
+    "next_meeting_place",
+    "source",
+)
+LIST_FIELDS = ("team", "support_group", "actions", "tags")
+TEXT_FIELDS = ("title", "next_meeting_place", "source")
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)")
+_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the text under it; position 0 is the introduction (no heading)."""
+
+    position: int
+    heading: str
+    text: str  # plain text, Markdown syntax removed: what is indexed and quoted
+
+
+@dataclass(frozen=True)
+class Recap:
+    id: str
+    path: str  # relative to the knowledge-base folder, with forward slashes
+    date: str
+    basin: str
+    title: str
+    body: str  # Markdown, as in the file
+    edition: int | None = None
+    participants: int | None = None
+    team: list[str] = field(default_factory=list)
+    support_group: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    next_meeting: str | None = None
+    next_meeting_place: str | None = None
+    source: str | None = None
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def plain(self) -> str:
+        """The whole body as plain text, headings included (title excluded)."""
+        return "\n\n".join(
+            f"{s.heading}\n\n{s.text}" if s.heading else s.text for s in self.sections
+        )
+
+
+def decode(data: bytes, shown: str) -> str:
+    """Bytes of a recap as text: UTF-8 (a BOM is accepted), CRLF as LF."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise RecapError(shown, "not a text file (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecapError(
+            shown,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8",
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise RecapError(shown, "the file is empty; a recap starts with '---', date: and basin:")
+    return text
+
+
+def parse_recap(data: bytes, relpath: str, vocab: Vocabulary, *, shown: str | None = None) -> Recap:
+    """Parse and check one recap file. ``relpath`` is relative to the knowledge base."""
+    shown = shown or relpath
+    text = decode(data, shown)
+    meta, body = _split_frontmatter(text, shown)
+    values = _check_fields(meta, shown, vocab)
+    stem = relpath.rsplit("/", 1)[-1].removesuffix(".md")
+    expected = f"{values['date']}-{values['basin']}"
+    if stem != expected:
+        raise RecapError(
+            shown,
+            f"file name does not match its date {values['date']} and basin {values['basin']}: "
+            f"rename it {expected}.md, or fix date/basin",
+        )
+    title, sections = split_sections(body)
+    return Recap(
+        id=stem,
+        path=relpath,
+        title=values.pop("title", None) or title or stem,
+        body=body,
+        sections=sections,
+        **values,
+    )
+
+
+def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        raise RecapError(
+            shown, "no frontmatter: a recap starts with a '---' line, then date: and basin:"
+        )
+    import frontmatter  # lazy: parsing is only needed when a file changed
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    class Handler(YAMLHandler):
+        def load(self, fm: str, **kwargs: Any) -> Any:
+            return yaml.load(fm, Loader=_loader())
+
+    try:
+        post = frontmatter.loads(text, handler=Handler())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RecapError(shown, f"invalid YAML in the frontmatter{where}: {problem}") from None
+    except ValueError:  # no closing '---' line
+        raise RecapError(shown, "unclosed frontmatter: end it with a '---' line") from None
+    if not isinstance(post.metadata, dict) or not post.metadata:
+        raise RecapError(
+            shown, "the frontmatter must be fields like date: and basin: between two '---' lines"
+        )
+    return dict(post.metadata), post.content.strip("\n") + "\n"
+
+
+def _loader() -> type:
+    """PyYAML's C safe loader, keeping dates as text so kb checks them and names the field."""
+    import yaml
+
+    class Loader(yaml.CSafeLoader):
+        pass
+
+    Loader.add_constructor(
+        "tag:yaml.org,2002:timestamp",
+        lambda loader, node: loader.construct_scalar(cast("yaml.ScalarNode", node)),
+    )
+    return Loader
+
+
+def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[str, Any]:
+    for key in meta:
+        if key not in FIELDS:
+            raise RecapError(
+                shown,
+                f"unknown field {key!r}{did_you_mean(str(key), list(FIELDS))}; "
+                f"known fields: {', '.join(FIELDS)}",
+            )
+    for key in REQUIRED:
+        if meta.get(key) in (None, ""):
+            raise RecapError(shown, f"missing required field {key!r}")
+    out: dict[str, Any] = {"date": _check_date(meta["date"], shown)}
+    basin = meta["basin"]
+    slugs = [b.slug for b in vocab.basins]
+    if not isinstance(basin, str) or basin not in slugs:
+        raise RecapError(
+            shown,
+            f"basin {basin!r} is not a known basin{did_you_mean(str(basin), slugs)}; "
+            f"known basins: {', '.join(slugs)}",
+        )
+    out["basin"] = basin
+    for key, low in (("edition", 1), ("participants", 0)):
+        if meta.get(key) is not None:
+            out[key] = _check_int(key, meta[key], low, shown)
+    for key in LIST_FIELDS:
+        if meta.get(key) is not None:
+            out[key] = _check_list(key, meta[key], shown)
+    for slug in out.get("actions", []):
+        if not _SLUG.match(slug):
+            raise RecapError(
+                shown, f"actions: {slug!r} is not an action slug (lower-case words joined by '-')"
+            )
+    for key in TEXT_FIELDS:
+        if meta.get(key) is not None:
+            if not isinstance(meta[key], str):
+                raise RecapError(shown, f"{key}: expected a text, got {meta[key]!r}")
+            out[key] = meta[key].strip()
+    if meta.get("next_meeting") is not None:
+        out["next_meeting"] = _check_when(meta["next_meeting"], shown)
+    return out
+
+
+def _check_date(value: Any, shown: str) -> str:
+    if isinstance(value, dt.datetime):
+        raise RecapError(
+            shown, f"date: expected a date like 2025-02-20, got a date and time {value}"
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise RecapError(shown, f"date: expected an ISO date like 2025-02-20, got {value!r}")
+
+
+def _check_when(value: Any, shown: str) -> str:
+    """next_meeting: an ISO date, or an ISO date and time (kept to the minute)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text).isoformat()
+            return dt.datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M")
+        except ValueError:
+            pass
+    raise RecapError(
+        shown,
+        f"next_meeting: expected an ISO date or date and time like 2025-06-12 or "
+        f"2025-06-12T14:00, got {value!r}",
+    )
+
+
+def _check_int(key: str, value: Any, low: int, shown: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise RecapError(shown, f"{key}: expected a whole number >= {low}, got {value!r}")
+    return value
+
+
+def _check_list(key: str, value: Any, shown: str) -> list[str]:
+    if isinstance(value, str):
+        raise RecapError(shown, f"{key}: expected a list like [a, b], got the text {value!r}")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RecapError(shown, f"{key}: expected a list of texts, got {value!r}")
+    return [v.strip() for v in value]
+
+
+_FRONTMATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def body_of(text: str) -> str:
+    """The Markdown after the frontmatter, without the leading ``#`` title line."""
+    body = _FRONTMATTER.sub("", text, count=1).lstrip("\n")
+    first, _, rest = body.partition("\n")
+    if _HEADING.match(first) and first.startswith("# "):
+        body = rest.lstrip("\n")
+    return body
+
+
+def split_sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
+    """The first ``#`` heading (the title) and the sections: intro, then one per ``##``.
+
+    Deeper headings (``###``) stay inside their section; headings in fenced code are text.
+    """
+    title: str | None = None
+    chunks: list[tuple[str, list[str]]] = [("", [])]
+    in_fence = False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if match and len(match.group(1)) == 1 and title is None and len(chunks) == 1:
+            title = to_plain(match.group(2))
+            continue
+        if match and len(match.group(1)) == 2:
+            chunks.append((to_plain(match.group(2)), []))
+            continue
+        chunks[-1][1].append(line)
+    sections = tuple(
+        Section(i, heading, to_plain("\n".join(lines)).strip())
+        for i, (heading, lines) in enumerate(chunks)
+    )
+    if not sections[0].text and len(sections) > 1:
+        sections = sections[1:]
+    return title, sections
+
+
+def to_plain(markdown: str) -> str:
+    """Markdown as plain text: links keep their text, emphasis and line marks go."""
+    lines = []
+    for line in markdown.split("\n"):
+        line = _LINE_MARK.sub("", line)
+        line = _LINK.sub(r"\1", line)
+        line = _EMPHASIS.sub("", line)
+        lines.append(line.rstrip())
+    text = clean("\n".join(lines))
+    return re.sub(r"\n{3,}", "\n\n", text)

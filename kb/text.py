@@ -1,0 +1,65 @@
+"""Small text helpers shared by the core: folding names, cleaning what is shown."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# C0/C1 control characters except tab and newline: never sent to a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_accents(text: str) -> str:
+    """``"Hôpital"`` -> ``"Hopital"``: drop combining marks after NFKD."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """A comparison key: lower case, no accents, runs of other characters as one ``-``.
+
+    ``"Centre Ouest"``, ``"centre-ouest"`` and ``"CENTRE_OUEST"`` all fold to
+    ``"centre-ouest"``.
+    """
+    return _NOT_ALNUM.sub("-", strip_accents(text).lower()).strip("-")
+
+
+def close_matches(word: str, candidates: list[str], n: int = 3) -> list[str]:
+    """Candidates that look like ``word`` (by folded form), best first: those that extend
+    it, then those nearly as similar as the best one."""
+    key = fold(word)
+    by_key = {fold(c): c for c in candidates}
+    scored = []
+    for k in by_key:
+        matcher = difflib.SequenceMatcher(None, key, k)
+        scored.append((matcher.ratio(), k))
+    scored.sort(reverse=True)
+    best = scored[0][0] if scored else 0.0
+    near = [k for ratio, k in scored if ratio >= 0.7 and ratio >= best - 0.04]
+    prefixed = [k for k in by_key if key and k.startswith(key)]
+    ordered = list(dict.fromkeys(near + prefixed))
+    return [by_key[k] for k in ordered[:n]]
+
+
+def did_you_mean(word: str, candidates: list[str]) -> str:
+    """`` (did you mean a, b?)`` or an empty string."""
+    matches = close_matches(word, candidates)
+    return f" (did you mean {' or '.join(matches)}?)" if matches else ""
+
+
+def clean(text: str) -> str:
+    """Text safe to show on a terminal: control characters (escape sequences) removed."""
+    return _CONTROL.sub("", text)
+
+
+def squash(text: str) -> str:
+    """Clean text with whitespace runs (newlines included) as single spaces, ends kept."""
+    return _SPACES.sub(" ", clean(text))
+
+
+def one_line(text: str) -> str:
+    """Clean text with all whitespace runs folded to single spaces."""
+    return " ".join(clean(text).split())

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from typer.testing import CliRunner
+
+from kb.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "recaps"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+
+Run = Callable[..., Result]
+
+
+def recap_text(
+    date: str = "2025-03-01", basin: str = "sud", body: str = "", **fields: object
+) -> str:
+    """A recap file's text: frontmatter lines from the arguments, then the body."""
+    lines = ["---", f"date: {date}", f"basin: {basin}"]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    lines += ["---", "", body or f"# Atelier du {date}\n\nTexte de l'atelier.\n"]
+    return "\n".join(lines)
+
+
+def write_recap(folder: Path, name: str | None = None, **kwargs: object) -> Path:
+    date = str(kwargs.get("date", "2025-03-01"))
+    basin = str(kwargs.get("basin", "sud"))
+    path = folder / (name or f"{date}-{basin}.md")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(recap_text(**kwargs), encoding="utf-8")  # type: ignore[arg-type]
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test runs in its own folder, with no KB_* variable from the developer's shell."""
+    for name in ("KB_DIR", "KB_DB", "KB_TODAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A copy of the bundled recaps (and kb.yml), as ./recaps of the test's folder."""
+    target = tmp_path / "recaps"
+    shutil.copytree(BUNDLED, target, ignore=shutil.ignore_patterns(".kb"))
+    return target
+
+
+@pytest.fixture
+def empty_kb(tmp_path: Path) -> Path:
+    target = tmp_path / "recaps"
+    target.mkdir()
+    return target
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run the CLI in-process: ``run("search", "helpdesk")`` -> click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke

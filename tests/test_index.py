@@ -1,0 +1,188 @@
+"""Syncing the index with the folder: real files, a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kb.config import locate
+from kb.errors import ConfigError
+from kb.index import sync
+from tests.conftest import Run, write_recap
+
+
+def ids(db: Path) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        return [r[0] for r in conn.execute("SELECT id FROM recaps ORDER BY id")]
+
+
+def test_first_sync_indexes_bundled_recaps_and_second_changes_nothing(kb_dir: Path) -> None:
+    loc = locate(kb_dir)
+    first = sync(loc)
+    assert (first.added, first.invalid) == (5, 0)
+    second = sync(loc)
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 0, 0, 5)
+    assert loc.db == kb_dir / ".kb" / "index.sqlite"
+    assert (kb_dir / ".kb" / ".gitignore").read_text().strip().endswith("*")
+
+
+def test_add_edit_delete_between_two_syncs(empty_kb: Path) -> None:
+    loc = locate(empty_kb)
+    a = write_recap(empty_kb, date="2025-01-10", basin="sud")
+    write_recap(empty_kb, date="2025-01-11", basin="nord")
+    assert sync(loc).added == 2
+    a.write_text(a.read_text() + "\nUn ajout sur la mobilité.\n")
+    (empty_kb / "2025-01-11-nord.md").unlink()
+    write_recap(empty_kb, date="2025-01-12", basin="sud-est")
+    report = sync(loc)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 0)
+    assert ids(loc.db) == ["2025-01-10-sud", "2025-01-12-sud-est"]
+    with sqlite3.connect(loc.db) as conn:
+        found = conn.execute("SELECT count(*) FROM recaps_fts WHERE recaps_fts MATCH 'mobilite'")
+        assert found.fetchone()[0] == 1
+
+
+def test_touched_but_unchanged_file_is_not_reindexed(empty_kb: Path) -> None:
+    loc = locate(empty_kb)
+    path = write_recap(empty_kb)
+    sync(loc)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    report = sync(loc)
+    assert (report.updated, report.unchanged) == (0, 1)
+
+
+def test_rebuild_starts_from_empty_and_gives_the_same_index(kb_dir: Path) -> None:
+    loc = locate(kb_dir)
+    sync(loc)
+    report = sync(loc, rebuild=True)
+    assert report.added == 5
+    assert len(ids(loc.db)) == 5
+
+
+def test_invalid_file_is_reported_and_the_others_indexed(empty_kb: Path) -> None:
+    loc = locate(empty_kb)
+    write_recap(empty_kb, date="2025-01-10", basin="sud")
+    write_recap(empty_kb, name="2025-01-11-centre.md", date="2025-01-11", basin="centre")
+    report = sync(loc)
+    assert report.added == 1
+    assert report.problems == [
+        f"{empty_kb}/2025-01-11-centre.md: basin 'centre' is not a known basin "
+        "(did you mean centre-ouest?); known basins: nord, nord-est, centre-ouest, sud, sud-est"
+    ]
+    # Still reported on the next sync, until it is fixed.
+    assert sync(loc).invalid == 1
+
+
+def test_file_that_becomes_invalid_leaves_the_index(empty_kb: Path) -> None:
+    loc = locate(empty_kb)
+    path = write_recap(empty_kb)
+    sync(loc)
+    path.write_text("---\ndate: 2025-03-01\n---\n")
+    report = sync(loc)
+    assert report.invalid == 1 and ids(loc.db) == []
+
+
+def test_same_id_in_two_folders_names_both(empty_kb: Path) -> None:
+    loc = locate(empty_kb)
+    write_recap(empty_kb)
+    write_recap(empty_kb, name="2025/2025-03-01-sud.md")
+    report = sync(loc)
+    assert report.added == 1
+    assert report.problems == [
+        f"{empty_kb}/2025/2025-03-01-sud.md: id '2025-03-01-sud' is already used by "
+        f"{empty_kb}/2025-03-01-sud.md; two recaps cannot have the same file name"
+    ]
+
+
+def test_hidden_folders_and_readme_are_not_recaps(empty_kb: Path) -> None:
+    (empty_kb / "README.md").write_text("# Nos recaps\n")
+    (empty_kb / ".drafts").mkdir()
+    (empty_kb / ".drafts" / "x.md").write_text("brouillon")
+    write_recap(empty_kb)
+    report = sync(locate(empty_kb))
+    assert (report.added, report.invalid) == (1, 0)
+
+
+def test_kb_yml_defines_basins_and_an_edit_reindexes(empty_kb: Path) -> None:
+    loc = locate(empty_kb)
+    write_recap(empty_kb, basin="wallonie-picarde", date="2025-05-05")
+    assert sync(loc).invalid == 1
+    (empty_kb / "kb.yml").write_text(
+        "basins:\n  - slug: wallonie-picarde\n    name: Wallonie picarde\n"
+    )
+    report = sync(loc)
+    assert (report.added, report.invalid) == (1, 0)
+
+
+def test_bad_kb_yml_is_an_error_naming_the_field(empty_kb: Path) -> None:
+    (empty_kb / "kb.yml").write_text("basins:\n  - slug: Nord Ouest\n")
+    with pytest.raises(ConfigError, match=r"kb.yml: basins\[0\].slug: expected lower-case"):
+        sync(locate(empty_kb))
+    (empty_kb / "kb.yml").write_text("basin: []\n")
+    with pytest.raises(ConfigError, match=r"unknown key 'basin' .did you mean basins"):
+        sync(locate(empty_kb))
+
+
+def test_index_command_summary_and_exit_status(kb_dir: Path, run: Run) -> None:
+    result = run("index")
+    assert result.exit_code == 0
+    assert (
+        result.stdout == "5 recaps indexed: 5 added, 0 updated, 0 removed, 0 unchanged, 0 invalid\n"
+    )
+    assert run("index").stdout.startswith(
+        "5 recaps indexed: 0 added, 0 updated, 0 removed, 5 unchanged"
+    )
+    (kb_dir / "2025-01-01-sud.md").write_text(
+        "---\ndate: 2025-01-01\nbasin: sud\nedition: zero\n---\n"
+    )
+    result = run("index")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "recaps/2025-01-01-sud.md: edition: expected a whole number >= 1, got 'zero'\n"
+    )
+    assert "1 invalid" in result.stdout
+    assert run("index", "--rebuild").stdout.startswith("5 recaps indexed: 5 added")
+
+
+def test_db_option_and_env_place_the_index(
+    kb_dir: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("index", "--db", "elsewhere.sqlite").exit_code == 0
+    assert (tmp_path / "elsewhere.sqlite").exists()
+    monkeypatch.setenv("KB_DB", str(tmp_path / "env.sqlite"))
+    assert run("list").exit_code == 0
+    assert (tmp_path / "env.sqlite").exists()
+    assert not (kb_dir / ".kb").exists()
+
+
+def test_no_knowledge_base_is_a_clear_error(run: Run) -> None:
+    result = run("list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no knowledge base here: pass --kb-dir DIR, set KB_DIR")
+    result = run("list", "--kb-dir", "nowhere")
+    assert (
+        result.stderr
+        == "Error: --kb-dir nowhere: not a folder (expected the folder of the recaps)\n"
+    )
+
+
+def test_kb_dir_from_environment(
+    kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    other = tmp_path / "sub"
+    other.mkdir()
+    monkeypatch.chdir(other)
+    monkeypatch.setenv("KB_DIR", str(kb_dir))
+    assert "2025-02-20-centre-ouest" in run("list").stdout
+
+
+def test_a_corrupt_index_is_a_clear_error(kb_dir: Path, run: Run) -> None:
+    (kb_dir / ".kb").mkdir()
+    (kb_dir / ".kb" / "index.sqlite").write_text("not a database")
+    result = run("list")
+    assert result.exit_code == 1
+    assert "cannot open it" in result.stderr and "delete the file" in result.stderr
