@@ -18,7 +18,7 @@ from typing import Any
 
 from kb.config import Location
 from kb.errors import ConfigError, RecapError
-from kb.vocab import DEFAULTS, Vocabulary, load_vocabulary
+from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
@@ -184,7 +184,7 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 def vocabulary(conn: sqlite3.Connection) -> Vocabulary:
     """The vocabulary the index was last synced with (defaults before the first sync)."""
     raw = _meta(conn, "vocabulary")
-    return DEFAULTS if raw is None else Vocabulary.from_dict(json.loads(raw))
+    return defaults() if raw is None else Vocabulary.from_dict(json.loads(raw))
 
 
 # -- sync -----------------------------------------------------------------------------

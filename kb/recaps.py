@@ -193,10 +193,13 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
     for key in LIST_FIELDS:
         if meta.get(key) is not None:
             out[key] = _check_list(key, meta[key], shown)
+    known_actions = [a.slug for a in vocab.actions]
     for slug in out.get("actions", []):
-        if not _SLUG.match(slug):
+        if slug not in known_actions:
             raise RecapError(
-                shown, f"actions: {slug!r} is not an action slug (lower-case words joined by '-')"
+                shown,
+                f"actions: {slug!r} is not a known action"
+                f"{did_you_mean(slug, known_actions)}; kb.yml lists the actions",
             )
     for key in TEXT_FIELDS:
         if meta.get(key) is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from kb import query as q
 from kb.config import Location
 from kb.errors import NotFoundError, UsageError
-from kb.text import did_you_mean, fold
+from kb.text import did_you_mean
 from kb.vocab import Vocabulary
 
 # Snippet markers: control characters that recaps cannot contain once cleaned.
@@ -51,7 +51,7 @@ def make_filters(
         stop = min(filter(None, (stop, f"{year}-12-31")))
     return Filters(
         basin=vocab.resolve_basin(basin) if basin else None,
-        action=fold(action) if action else None,
+        action=vocab.resolve_action(action) if action else None,
         since=start,
         until=stop,
     )

@@ -8,7 +8,8 @@ changed: the index keeps the parsed vocabulary as JSON (see ``kb.index``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,26 @@ class Basin:
 
 
 @dataclass(frozen=True)
+class Action:
+    """A named action or recurring theme; ``aliases`` are its other names in recaps."""
+
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    basins: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name it goes by: name first, then aliases."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
 class Vocabulary:
-    basins: tuple[Basin, ...] = field(default_factory=tuple)
+    basins: tuple[Basin, ...] = ()
+    actions: tuple[Action, ...] = ()
+    # term -> what it stands for ("HD" -> ("Helpdesk",)), as written in kb.yml
+    glossary: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def basin(self, slug: str) -> Basin | None:
         return next((b for b in self.basins if b.slug == slug), None)
@@ -35,6 +54,9 @@ class Vocabulary:
     def basin_name(self, slug: str) -> str:
         found = self.basin(slug)
         return found.name if found else slug
+
+    def action(self, slug: str) -> Action | None:
+        return next((a for a in self.actions if a.slug == slug), None)
 
     def resolve_basin(self, text: str, *, option: str = "--basin") -> str:
         """The slug of the basin named ``text`` (slug or name, any case, accents, spacing)."""
@@ -48,11 +70,33 @@ class Vocabulary:
             f"known basins: {', '.join(slugs)}"
         )
 
+    def resolve_action(self, text: str, *, option: str = "--action") -> str:
+        """The slug of the action named ``text``: its slug, name or an alias, any case."""
+        key = fold(text)
+        for a in self.actions:
+            if key == a.slug or key in (fold(n) for n in a.names):
+                return a.slug
+        names = [a.slug for a in self.actions]
+        raise NotFoundError(
+            f"{option} {text!r}: not a known action{did_you_mean(text, names)}; "
+            "`kb actions` lists them, kb.yml defines them"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "basins": [
                 {"slug": b.slug, "name": b.name, "communes": list(b.communes)} for b in self.basins
-            ]
+            ],
+            "actions": [
+                {
+                    "slug": a.slug,
+                    "name": a.name,
+                    "aliases": list(a.aliases),
+                    "basins": list(a.basins),
+                }
+                for a in self.actions
+            ],
+            "glossary": {term: list(expansions) for term, expansions in self.glossary},
         }
 
     @classmethod
@@ -60,49 +104,37 @@ class Vocabulary:
         return cls(
             basins=tuple(
                 Basin(b["slug"], b["name"], tuple(b.get("communes", ()))) for b in data["basins"]
-            )
+            ),
+            actions=tuple(
+                Action(a["slug"], a["name"], tuple(a["aliases"]), tuple(a["basins"]))
+                for a in data.get("actions", ())
+            ),
+            glossary=tuple((t, tuple(e)) for t, e in data.get("glossary", {}).items()),
         )
 
 
-DEFAULT_BASINS = (
-    Basin(
-        "nord",
-        "Nord",
-        (
-            "Berchem-Sainte-Agathe",
-            "Bruxelles (Laeken, Neder-Over-Heembeek, Haren)",
-            "Ganshoren",
-            "Jette",
-            "Koekelberg",
-        ),
-    ),
-    Basin("nord-est", "Nord-Est", ("Evere", "Saint-Josse-ten-Noode", "Schaerbeek")),
-    Basin(
-        "centre-ouest",
-        "Centre-Ouest",
-        ("Anderlecht", "Bruxelles (Pentagone)", "Molenbeek-Saint-Jean"),
-    ),
-    Basin("sud", "Sud", ("Forest", "Ixelles", "Saint-Gilles", "Uccle", "Watermael-Boitsfort")),
-    Basin(
-        "sud-est",
-        "Sud-Est",
-        ("Auderghem", "Etterbeek", "Woluwe-Saint-Lambert", "Woluwe-Saint-Pierre"),
-    ),
-)
+DEFAULTS_FILE = Path(__file__).with_name("defaults.yml")
+KNOWN_KEYS = ("basins", "actions", "glossary")
 
-DEFAULTS = Vocabulary(basins=DEFAULT_BASINS)
 
-KNOWN_KEYS = ("basins",)
+@lru_cache(maxsize=1)
+def defaults() -> Vocabulary:
+    """kb's built-in vocabulary: kb/defaults.yml, shipped with the package."""
+    return _from_data(DEFAULTS_FILE, _read_yaml(DEFAULTS_FILE), base=None)
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
     """Read ``kb.yml`` (if it exists) over the defaults. Raises ConfigError naming the field."""
     if not path.exists():
-        return DEFAULTS
+        return defaults()
+    return _from_data(path, _read_yaml(path), base=defaults())
+
+
+def _read_yaml(path: Path) -> Any:
     import yaml  # lazy: only when kb.yml changed
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=yaml.CSafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=yaml.CSafeLoader)
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
@@ -110,8 +142,11 @@ def load_vocabulary(path: Path) -> Vocabulary:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
+
+
+def _from_data(path: Path, data: Any, base: Vocabulary | None) -> Vocabulary:
     if data is None:
-        return DEFAULTS
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with keys {', '.join(KNOWN_KEYS)}")
     for key in data:
@@ -120,8 +155,16 @@ def load_vocabulary(path: Path) -> Vocabulary:
                 f"{path}: unknown key {key!r}{did_you_mean(str(key), list(KNOWN_KEYS))}; "
                 f"known keys: {', '.join(KNOWN_KEYS)}"
             )
-    basins = _parse_basins(path, data["basins"]) if "basins" in data else DEFAULT_BASINS
-    return Vocabulary(basins=basins)
+    basins = _parse_basins(path, data["basins"]) if "basins" in data else None
+    if basins is None:
+        basins = base.basins if base else ()
+    actions = _parse_actions(path, data["actions"], basins) if "actions" in data else None
+    if actions is None:
+        actions = base.actions if base else ()
+    glossary = _parse_glossary(path, data["glossary"]) if "glossary" in data else None
+    if glossary is None:
+        glossary = base.glossary if base else ()
+    return Vocabulary(basins=basins, actions=actions, glossary=glossary)
 
 
 def _parse_basins(path: Path, raw: Any) -> tuple[Basin, ...]:
@@ -146,3 +189,62 @@ def _parse_basins(path: Path, raw: Any) -> tuple[Basin, ...]:
             raise ConfigError(f"{where}.slug: {slug!r} is listed twice")
         basins.append(Basin(slug, name.strip(), tuple(communes)))
     return tuple(basins)
+
+
+def _texts(where: str, value: Any, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: expected a list of {what}")
+    return tuple(v.strip() for v in value)
+
+
+def _parse_actions(path: Path, raw: Any, basins: tuple[Basin, ...]) -> tuple[Action, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: actions must be a list of actions (slug, name, aliases)")
+    known_basins = [b.slug for b in basins]
+    actions: list[Action] = []
+    for i, item in enumerate(raw):
+        where = f"{path}: actions[{i}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: expected a mapping with slug, name, aliases")
+        for key in item:
+            if key not in ("slug", "name", "aliases", "basins"):
+                raise ConfigError(
+                    f"{where}: unknown key {key!r}; known keys: slug, name, aliases, basins"
+                )
+        slug = item.get("slug")
+        if not isinstance(slug, str) or not _SLUG.match(slug):
+            raise ConfigError(f"{where}.slug: expected lower-case letters, digits and hyphens")
+        name = item.get("name", slug)
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where}.name: expected a text")
+        aliases = _texts(f"{where}.aliases", item.get("aliases"), "names")
+        run_by = _texts(f"{where}.basins", item.get("basins"), "basin slugs")
+        for basin in run_by:
+            if basin not in known_basins:
+                raise ConfigError(
+                    f"{where}.basins: {basin!r} is not a known basin"
+                    f"{did_you_mean(basin, known_basins)}"
+                )
+        if any(a.slug == slug for a in actions):
+            raise ConfigError(f"{where}.slug: {slug!r} is listed twice")
+        actions.append(Action(slug, name.strip(), aliases, run_by))
+    return tuple(actions)
+
+
+def _parse_glossary(path: Path, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: glossary must map a term to what it stands for (HD: Helpdesk)")
+    entries = []
+    for term, expansions in raw.items():
+        if not isinstance(term, str) or not term.strip():
+            raise ConfigError(f"{path}: glossary: {term!r} is not a term")
+        entries.append((term.strip(), _texts(f"{path}: glossary.{term}", expansions, "texts")))
+    return tuple(entries)

@@ -6,13 +6,13 @@ import pytest
 
 from kb.errors import RecapError
 from kb.recaps import body_of, parse_recap, split_sections
-from kb.vocab import DEFAULTS
+from kb.vocab import defaults
 from tests.conftest import BUNDLED, recap_text
 
 
 def parse(text: str | bytes, name: str = "2025-03-01-sud.md"):
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return parse_recap(data, name, DEFAULTS, shown=f"recaps/{name}")
+    return parse_recap(data, name, defaults(), shown=f"recaps/{name}")
 
 
 def error_of(text: str | bytes, name: str = "2025-03-01-sud.md") -> str:
@@ -69,7 +69,7 @@ def test_every_bundled_file_is_valid() -> None:
         (recap_text(participants="true"), "participants: expected a whole number >= 0, got True"),
         (recap_text(team="Anaïs, Léa"), "team: expected a list like [a, b], got the text"),
         (recap_text(tags="[1, 2]"), "tags: expected a list of texts"),
-        (recap_text(actions="[Helpdesk]"), "actions: 'Helpdesk' is not an action slug"),
+        (recap_text(actions="[Helpdesk]"), "actions: 'Helpdesk' is not a known action"),
         (recap_text(next_meeting="juin"), "next_meeting: expected an ISO date or date and time"),
         (recap_text(next_meeting_place="[a]"), "next_meeting_place: expected a text"),
         (recap_text(particpants=3), "unknown field 'particpants' (did you mean participants?)"),
