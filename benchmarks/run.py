@@ -1,0 +1,241 @@
+"""Benchmarks of kb as whole processes, on generated corpora. Run on purpose:
+
+    python benchmarks/run.py                 # 1,000 and 10,000 recaps
+    python benchmarks/run.py --sizes 100000  # the large one (generation takes minutes)
+
+kb is measured from a regular (non-editable) install in benchmarks/.venv, made on first
+use from this checkout, as users have it. Each figure is the median of --runs runs, and
+is given beside a floor measured in the same run (the same machine, the same moment), so
+ratios stay meaningful on a noisy machine. Writes benchmarks/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pty
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / ".data"
+VENV = HERE / ".venv"
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+RARE, COMMON, PREFIX, PHRASE = "tramontane", "bassin", "accompagn*", '"santé mentale"'
+
+
+def kb_install(rebuild: bool) -> Path:
+    """A regular install of this checkout in benchmarks/.venv; returns its kb script."""
+    kb = VENV / "bin" / "kb"
+    if rebuild or not kb.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", str(ROOT)], check=True)
+    return kb
+
+
+def corpus(n: int) -> Path:
+    folder = DATA / str(n) / "recaps"
+    done = DATA / str(n) / "complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        generate(n, folder)
+        done.write_text("")
+        print(f"  generated {n} recaps in {time.perf_counter() - started:.1f} s", flush=True)
+    return folder
+
+
+def drop_caches() -> bool:
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def once(cmd: list[str], *, tty: bool = False) -> tuple[float, int]:
+    """Wall time (s) and peak memory (KB) of one run of ``cmd``."""
+    env = dict(os.environ, COLUMNS="100", LINES="50")
+    if not tty:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    else:
+        master, slave = pty.openpty()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=slave, stderr=slave, stdin=subprocess.DEVNULL, env=env)
+        os.close(slave)
+        reader = threading.Thread(target=_drain, args=(master,))
+        reader.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        reader.join()
+        os.close(master)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # rg -l exits 1 when nothing matches
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
+    return elapsed, usage.ru_maxrss
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+def median(
+    cmd: list[str], runs: int, *, tty: bool = False, before: Callable[[], object] | None = None
+) -> tuple[float, int]:
+    times, peak = [], 0
+    for _ in range(runs):
+        if before is not None:
+            before()
+        elapsed, rss = once(cmd, tty=tty)
+        times.append(elapsed)
+        peak = max(peak, rss)
+    return statistics.median(times), peak
+
+
+class Table:
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.rows: list[str] = []
+
+    def add(
+        self, what: str, seconds: float, floor: tuple[str, float] | None = None, extra: str = ""
+    ) -> None:
+        ratio = f"{seconds / floor[1]:.2f}x {floor[0]}" if floor else ""
+        row = f"| {self.n:,} | {what} | {seconds * 1000:,.0f} ms | {ratio} | {extra} |"
+        self.rows.append(row)
+        print(row, flush=True)
+
+
+def modify(folder: Path, share: float, counter: list[int]) -> None:
+    """Edit ``share`` of the files in place (a line appended): the 1%-changed case."""
+    files = sorted(folder.iterdir())
+    step = max(1, int(1 / share))
+    counter[0] += 1
+    for path in files[counter[0] % step :: step]:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(f"\nAjout {counter[0]}.\n")
+
+
+def bench(n: int, kb: Path, runs: int) -> list[str]:
+    folder = corpus(n)
+    db = folder.parent / "index.sqlite"
+    py = str(VENV / "bin" / "python")
+    base = [str(kb)]
+    where = ["--kb-dir", str(folder), "--db", str(db)]
+    table = Table(n)
+    rebuild_runs = 1 if n >= 100_000 else max(1, runs // 2)
+
+    yaml_floor = [py, str(HERE / "floors.py"), "yaml", str(folder)]
+    floor_yaml, _ = median(yaml_floor, rebuild_runs)
+    rebuild, peak = median([*base, "index", "--rebuild", *where], rebuild_runs)
+    table.add(
+        "kb index --rebuild",
+        rebuild,
+        ("YAML C loader over every frontmatter", floor_yaml),
+        f"{n / rebuild:,.0f} recaps/s, peak {peak / 1024:.0f} MB",
+    )
+
+    stat_floor = [
+        py,
+        "-c",
+        "import os, sys, sqlite3, rich.console; [e.stat() for e in os.scandir(sys.argv[1])]",
+        str(folder),
+    ]
+    floor_stat, _ = median(stat_floor, runs)
+    nochange, _ = median([*base, "index", *where], runs)
+    table.add("kb index, nothing changed", nochange, ("import stack + stat every file", floor_stat))
+    counter = [0]
+    changed, _ = median(
+        [*base, "index", *where], max(1, runs // 2), before=lambda: modify(folder, 0.01, counter)
+    )
+    table.add("kb index, 1% of files changed", changed, ("import stack + stat", floor_stat))
+
+    floor_import, _ = median([py, "-c", "import sqlite3, rich.console, rich.table"], runs)
+    stack = ("import sqlite3, rich", floor_import)
+    for label, query in (
+        ("rare word", RARE),
+        ("word in every recap", COMMON),
+        ("prefix", PREFIX),
+        ("phrase", PHRASE),
+    ):
+        tty, _ = median([*base, "search", query, *where], runs, tty=True)
+        as_json, _ = median([*base, "search", query, "--json", *where], runs)
+        word = query.strip('"*').split()[0]
+        rg, _ = median(["rg", "-l", "-i", word, str(folder)], runs)
+        table.add(
+            f"kb search {query} (terminal)",
+            tty,
+            stack,
+            f"rg -l: {rg * 1000:,.0f} ms (kb = {tty / rg:.2f}x rg)",
+        )
+        table.add(f"kb search {query} --json", as_json, stack)
+    if drop_caches():
+        cold_rg, _ = median(["rg", "-l", "-i", COMMON, str(folder)], 3, before=drop_caches)
+        cold_kb, _ = median([*base, "search", COMMON, *where], 3, tty=True, before=drop_caches)
+        table.add(f"kb search {COMMON}, cold cache", cold_kb, ("rg -l, cold cache", cold_rg))
+    for args in (["list", "--basin", "sud"], ["timeline", "--basin", "sud"]):
+        help_ok = subprocess.run([*base, args[0], "--help"], capture_output=True).returncode == 0
+        if help_ok:
+            took, _ = median([*base, *args, *where], runs, tty=True)
+            table.add(f"kb {' '.join(args)} (terminal)", took, stack)
+    corpus_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+    index_mb = db.stat().st_size / 1e6
+    table.rows.append(
+        f"| {n:,} | index size | {index_mb:,.1f} MB | "
+        f"{index_mb / corpus_mb:.2f}x corpus ({corpus_mb:,.1f} MB) | |"
+    )
+    print(table.rows[-1])
+    return table.rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--reinstall", action="store_true", help="reinstall kb first")
+    parser.add_argument("--out", default=str(HERE / "results.md"))
+    args = parser.parse_args()
+    kb = kb_install(args.reinstall)
+    if not shutil.which("rg"):
+        raise SystemExit("rg (ripgrep) is needed for the comparison: apt-get install ripgrep")
+    header = [
+        "| recaps | what | median | ratio to the floor | notes |",
+        "| ---: | --- | ---: | --- | --- |",
+    ]
+    print("\n".join(header))
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        rows += bench(n, kb, args.runs)
+    stamp = time.strftime("%Y-%m-%d")
+    Path(args.out).write_text(
+        f"Measured {stamp} with `python benchmarks/run.py --sizes {args.sizes} "
+        f"--runs {args.runs}` ({os.cpu_count()} cores).\n\n" + "\n".join(header + rows) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
