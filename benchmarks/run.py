@@ -187,12 +187,12 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
         word = query.strip('"*').split()[0]
         rg, _ = median(["rg", "-l", "-i", word, str(folder)], runs)
         table.add(
-            f"kb search {query} (terminal)",
+            f"kb search {query} ({label}, terminal)",
             tty,
             stack,
             f"rg -l: {rg * 1000:,.0f} ms (kb = {tty / rg:.2f}x rg)",
         )
-        table.add(f"kb search {query} --json", as_json, stack)
+        table.add(f"kb search {query} --json ({label})", as_json, stack)
     if drop_caches():
         cold_rg, _ = median(["rg", "-l", "-i", COMMON, str(folder)], 3, before=drop_caches)
         cold_kb, _ = median([*base, "search", COMMON, *where], 3, tty=True, before=drop_caches)
