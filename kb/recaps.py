@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, cast
 
 from kb.errors import RecapError
@@ -38,7 +39,9 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)")
-_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)")
+_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)", re.M)
+_TRAILING = re.compile(r"[ \t]+$", re.M)
+_BLANKS = re.compile(r"\n{3,}")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -152,6 +155,7 @@ def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
     return dict(post.metadata), post.content.strip("\n") + "\n"
 
 
+@lru_cache(maxsize=1)
 def _loader() -> type:
     """PyYAML's C safe loader, keeping dates as text so kb checks them and names the field."""
     import yaml
@@ -303,11 +307,8 @@ def split_sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
 
 def to_plain(markdown: str) -> str:
     """Markdown as plain text: links keep their text, emphasis and line marks go."""
-    lines = []
-    for line in markdown.split("\n"):
-        line = _LINE_MARK.sub("", line)
-        line = _LINK.sub(r"\1", line)
-        line = _EMPHASIS.sub("", line)
-        lines.append(line.rstrip())
-    text = clean("\n".join(lines))
-    return re.sub(r"\n{3,}", "\n\n", text)
+    text = _LINE_MARK.sub("", markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub("", text)
+    text = _TRAILING.sub("", clean(text))
+    return _BLANKS.sub("\n\n", text)
