@@ -50,3 +50,29 @@ def mentions(vocab: Vocabulary, sections: Sequence[Section]) -> dict[str, list[i
 def detect_actions(vocab: Vocabulary, sections: Sequence[Section]) -> list[str]:
     """The actions a recap mentions: what ``actions:`` is filled with on import."""
     return list(mentions(vocab, sections))
+
+
+def links(
+    vocab: Vocabulary, named: Sequence[str], sections: Sequence[Section]
+) -> dict[str, list[int]]:
+    """Every action a recap is linked to -> the positions of the sections that mention it.
+
+    The actions its frontmatter names come first, in its order (with no position when no
+    section mentions them), then the other mentioned actions, in vocabulary order.
+    """
+    found = mentions(vocab, sections)
+    linked = {slug: found.get(slug, []) for slug in dict.fromkeys(named)}
+    linked.update((slug, positions) for slug, positions in found.items() if slug not in linked)
+    return linked
+
+
+def named_in_heading(action: Action, heading: str) -> bool:
+    """Whether ``heading`` contains the action's name or one of its aliases."""
+    words = _words(heading)
+    return any(n in words for n, _ in _names(action))
+
+
+def named_in_text(action: Action, text: str) -> bool:
+    """Whether ``text`` contains one of the action's names that count in body text."""
+    words = _words(text)
+    return any(n in words for n, in_text in _names(action) if in_text)

@@ -56,7 +56,8 @@ Basin = Annotated[
     Optional[str], typer.Option("--basin", "-b", metavar="BASIN", help="Basin slug or name.")
 ]
 Action = Annotated[
-    Optional[str], typer.Option("--action", "-a", metavar="ACTION", help="Action slug.")
+    Optional[str],
+    typer.Option("--action", "-a", metavar="ACTION", help="Action slug, name or alias."),
 ]
 Since = Annotated[
     Optional[str],
@@ -198,3 +199,63 @@ def _read(path: Path) -> str:
         return path.read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
         raise KbError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+@app.command(
+    epilog="Examples: kb timeline --basin centre-ouest;  kb timeline --action portes-ouvertes"
+)
+def timeline(
+    basin: Basin = None,
+    action: Action = None,
+    since: Since = None,
+    until: Until = None,
+    year: Year = None,
+    json: Json = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """The recaps oldest first, with announced meetings and editions that have no recap.
+
+    With --action, each recap shows what it says about that action. Today is the clock's
+    date, or $KB_TODAY (YYYY-MM-DD).
+    """
+    from kb.config import today
+    from kb.search import make_filters
+    from kb.timeline import timeline as build_timeline
+
+    day = today()
+    _, conn, vocab = _open(kb_dir, db)
+    filters = make_filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+    entries = build_timeline(conn, vocab, filters=filters, today=day)
+    if json:
+        render.as_json([entry.to_dict() for entry in entries])
+    else:
+        render.timeline(entries, vocab)
+
+
+@app.command(epilog="Example: kb basins --json")
+def basins(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+    """Per basin: recaps, first and last date, participants, latest team, next meeting."""
+    from kb.config import today
+    from kb.timeline import basins_summary
+
+    day = today()
+    _, conn, vocab = _open(kb_dir, db)
+    rows = basins_summary(conn, vocab, today=day)
+    if json:
+        render.as_json(rows)
+    else:
+        render.basins(rows, vocab)
+
+
+@app.command(epilog="Examples: kb actions;  kb actions --basin sud-est --json")
+def actions(basin: Basin = None, json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+    """Every action of kb.yml: how many recaps mention it, in which basins, first and last date."""
+    from kb.timeline import actions_summary
+
+    _, conn, vocab = _open(kb_dir, db)
+    rows = actions_summary(conn, vocab, basin=vocab.resolve_basin(basin) if basin else None)
+    if json:
+        render.as_json(rows)
+    else:
+        render.actions(rows, vocab)

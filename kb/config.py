@@ -7,6 +7,7 @@ carries its own ``.gitignore``, so git never sees the cache).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,3 +65,16 @@ def locate(
     else:
         index = folder / INDEX_DIR / INDEX_NAME
     return Location(kb_dir=folder, db=index)
+
+
+def today(*, environ: Mapping[str, str] | None = None) -> dt.date:
+    """Today's date: ``$KB_TODAY`` (YYYY-MM-DD) when set, for reproducible output; else the
+    clock."""
+    env = os.environ if environ is None else environ
+    text = env.get("KB_TODAY", "").strip()
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"KB_TODAY {text!r}: expected a date like 2025-09-01") from None

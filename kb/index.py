@@ -22,7 +22,7 @@ from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "2"
+INDEXER = "3"
 BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -100,7 +100,16 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO sections_fts(sections_fts, rank) VALUES('rank', 'bm25(3.0, 1.0)')")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m001_initial,)
+def _m002_action_sections(conn: sqlite3.Connection) -> None:
+    # Which sections of a recap talk about each linked action: a JSON list of positions,
+    # empty when only the frontmatter names the action.
+    conn.execute("ALTER TABLE recap_actions ADD COLUMN sections TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _m001_initial,
+    _m002_action_sections,
+)
 
 
 def connect(db_path: Path) -> sqlite3.Connection:
@@ -235,7 +244,7 @@ def _sync(
         report = SyncReport(removed=len(removed), unchanged=len(disk) - len(changed))
         for path in removed:
             _forget(conn, path)
-        writer = _Writer(conn)
+        writer = _Writer(conn, vocab)
         for done, path in enumerate(changed, 1):
             _sync_file(conn, loc, vocab, path, disk[path], known.get(path), writer, report)
             if progress is not None:
@@ -300,10 +309,11 @@ def _forget(conn: sqlite3.Connection, path: str) -> None:
 class _Writer:
     """Buffers new rows and writes them in batches through sqlite-utils."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, vocab: Vocabulary) -> None:
         import sqlite_utils
 
         self.db = sqlite_utils.Database(conn)
+        self.vocab = vocab
         self.pending: dict[str, str] = {}  # recap id -> path, not yet written
         self.rows: dict[str, list[dict[str, Any]]] = {
             "recaps": [],
@@ -329,14 +339,19 @@ class _Writer:
             )
 
     def add(self, recap: Any, stat: tuple[int, int], digest: str) -> None:
+        from kb.actions import links
+
+        linked = links(self.vocab, recap.actions, recap.sections)
         self.pending[recap.id] = recap.path
-        self.rows["recaps"].append(_recap_row(recap))
+        # `actions` lists every linked action, named in the frontmatter or mentioned.
+        self.rows["recaps"].append({**_recap_row(recap), "actions": json.dumps(list(linked))})
         self.rows["sections"].extend(
             {"recap_id": recap.id, "position": s.position, "heading": s.heading, "text": s.text}
             for s in recap.sections
         )
         self.rows["recap_actions"].extend(
-            {"recap_id": recap.id, "action": a} for a in dict.fromkeys(recap.actions)
+            {"recap_id": recap.id, "action": a, "sections": json.dumps(positions)}
+            for a, positions in linked.items()
         )
         self.rows["files"].append(
             {

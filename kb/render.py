@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from kb.index import Progress, SyncReport
+    from kb.timeline import Entry, Passage
 
 PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
 HIGHLIGHT = "bold black on yellow"
@@ -249,3 +250,179 @@ def recap(meta: dict[str, Any], body: str, vocab: Vocabulary) -> None:
 def raw(text: str) -> None:
     """The file as it is; cleaned of control characters only when shown on a terminal."""
     sys.stdout.write(clean(text) if sys.stdout.isatty() else text)
+
+
+# -- timeline, basins, actions ----------------------------------------------------------
+
+DATE_WIDTH = 10
+
+
+def timeline(entries: list[Entry], vocab: Vocabulary) -> None:
+    """Entries in a two-column grid (date, then what happened), a rule at each new year."""
+    from rich.rule import Rule
+    from rich.text import Text
+
+    console = stdout()
+    if not entries:
+        console.print("No recap matches these filters.")
+        return
+    year = None
+    for entry in entries:
+        if entry.date is not None and entry.date[:4] != year:
+            year = entry.date[:4]
+            console.print(Rule(Text(year, style="bold"), align="left", style="dim"))
+        console.print(_timeline_row(entry, vocab, console.width - DATE_WIDTH - 2))
+        console.print()
+    recaps = sum(1 for e in entries if e.kind == "recap")
+    console.print(Text(f"{recaps} recap{'s' if recaps != 1 else ''}", style="dim"))
+
+
+def _timeline_row(entry: Entry, vocab: Vocabulary, width: int) -> Any:
+    """The entry's first line (date, basin, what it is), then its details indented."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    header = Text(
+        f"{entry.date or '':<{DATE_WIDTH}}  ", style="bold" if entry.kind == "recap" else ""
+    )
+    header.append(vocab.basin_name(entry.basin), style=basin_style(vocab, entry.basin))
+    lines: list[Any] = []
+    if entry.kind == "recap":
+        details = [f"edition {entry.edition}"] if entry.edition is not None else []
+        if entry.participants is not None:
+            plural = "s" if entry.participants != 1 else ""
+            details.append(f"{entry.participants} participant{plural}")
+        if details:
+            header.append("  " + " · ".join(details))
+        if entry.passages is None:
+            lines.extend(_outline(s.heading, s.opening, width) for s in entry.sections)
+        else:
+            for passage in entry.passages:
+                style = "bold cyan" if passage.via == "heading" else "cyan"
+                lines.append(Text(_passage_heading(passage), style=style))
+                lines.append(_bullets(passage.lines))
+        lines.append(Text(f"kb show {entry.id}", style="dim"))
+    elif entry.editions:
+        first, last = entry.editions[0], entry.editions[-1]
+        what = f"edition {first}" if first == last else f"editions {first}-{last}"
+        header.append(f"  {what}: no recap", style="yellow")
+    else:
+        when = f" at {entry.time}" if entry.time else ""
+        if entry.kind == "upcoming":
+            header.append(f"  upcoming{when}", style="bold")
+        else:
+            header.append(f"  announced{when}, no recap yet", style="yellow")
+        if entry.place:
+            lines.append(Text(one_line(entry.place)))
+        lines.append(Text(f"announced in {entry.announced_by}", style="dim"))
+    return Group(header, Padding(Group(*lines), (0, 0, 0, DATE_WIDTH + 2), expand=False))
+
+
+def _outline(heading: str, opening: str, width: int) -> Text:
+    """``heading — first words…`` on one line of at most ``width`` cells."""
+    from rich.text import Text
+
+    heading, opening = one_line(heading), " — " + one_line(opening)
+    if len(heading) + len(opening) > width:
+        # Cut here rather than leave it to rich, which is slow on long lines.
+        opening = opening[: max(width - len(heading) - 1, 0)] + "…"
+    line = Text(heading, style="bold", no_wrap=True, overflow="ellipsis")
+    line.append(opening, style="dim")
+    return line
+
+
+def _bullets(lines: tuple[str, ...]) -> Any:
+    """Lines with a hanging indent, so where each one starts stays visible when wrapped."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, style="dim")
+    grid.add_column()
+    for line in lines:
+        grid.add_row("-", Text(one_line(line)))
+    return grid
+
+
+def _passage_heading(passage: Passage) -> str:
+    if passage.via == "frontmatter":
+        name = one_line(passage.heading) or "Introduction"
+        return f"{name} (the recap's actions: name it; no section does)"
+    return one_line(passage.heading) or "Introduction"
+
+
+def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
+    """One block per basin: recaps and dates, participants, team, next meeting."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout()
+    for row in rows:
+        header = Text(one_line(row["name"]), style="bold " + basin_style(vocab, row["basin"]))
+        count = row["recaps"]
+        if count:
+            span = row["first"] if count == 1 else f"{row['first']} to {row['last']}"
+            header.append(f"  {count} recap{'s' if count != 1 else ''}, {span}")
+        else:
+            header.append("  no recap", style="dim")
+        console.print(header)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        if row["latest_edition"] is not None:
+            grid.add_row("Latest edition", str(row["latest_edition"]))
+        if any(p is not None for p in row["participants"]):
+            by_workshop = ", ".join("?" if p is None else str(p) for p in row["participants"])
+            grid.add_row("Participants", f"{by_workshop} (per workshop, oldest first)")
+        if row["team"]:
+            grid.add_row("Team", Text(one_line(", ".join(row["team"]))))
+        meeting = row["next_meeting"]
+        if meeting:
+            grid.add_row("Next meeting", _meeting(meeting))
+        if grid.row_count:
+            console.print(Padding(grid, (0, 0, 0, 2), expand=False))
+        console.print()
+
+
+def _meeting(meeting: dict[str, Any]) -> Text:
+    from rich.text import Text
+
+    text = Text(meeting["date"] + (f" {meeting['time']}" if meeting["time"] else ""))
+    if meeting["place"]:
+        text.append(", " + one_line(meeting["place"]))
+    if meeting["status"] == "upcoming":
+        text.append("  upcoming", style="bold")
+    else:
+        text.append("  no recap yet", style="yellow")
+    return text
+
+
+def actions(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
+    """A table of actions: recaps linked, basins where seen (dim: run there, not seen)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout()
+    if not rows:
+        console.print("No action is seen in or run by this basin.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Action")
+    table.add_column("Recaps", justify="right")
+    table.add_column("Basins")
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    for row in rows:
+        name = Text(one_line(row["name"]))
+        name.append("\n" + row["action"], style="dim")
+        places = Text()
+        for slug in [*row["basins"], *(b for b in row["run_by"] if b not in row["basins"])]:
+            style = basin_style(vocab, slug) if slug in row["basins"] else "dim"
+            places.append(("\n" if places else "") + vocab.basin_name(slug), style=style)
+        table.add_row(name, str(row["recaps"]), places, row["first"] or "", row["last"] or "")
+    console.print(table)
+    seen = sum(1 for row in rows if row["recaps"])
+    plural = "s" if len(rows) != 1 else ""
+    console.print(Text(f"{len(rows)} action{plural}, {seen} seen in recaps", style="dim"))

@@ -29,6 +29,8 @@ def test_readme_example_output(
     command: str, expected: str, kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "80")
+    # Meetings announced in the recaps are upcoming or past depending on today.
+    monkeypatch.setenv("KB_TODAY", "2026-11-25")
     args = shlex.split(command)
     assert args[0] == "kb"
     result = run(*args[1:])

@@ -1,0 +1,190 @@
+"""Recaps linked to actions: at index time, by --action, and in `kb actions`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kb.actions import detect_actions, links
+from kb.config import locate
+from kb.index import sync
+from kb.recaps import parse_recap, split_sections
+from kb.vocab import load_vocabulary
+from tests.conftest import BUNDLED, Run, write_recap
+
+
+def ids(result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return list(dict.fromkeys(row["id"] for row in json.loads(result.stdout)))
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.md")), ids=lambda p: p.stem)
+def test_bundled_frontmatter_actions_are_what_detect_actions_finds(path: Path) -> None:
+    # `kb add` fills `actions:` with detect_actions; the bundled recaps must agree with it.
+    vocab = load_vocabulary(BUNDLED / "kb.yml")
+    recap = parse_recap(path.read_bytes(), path.name, vocab)
+    assert recap.actions == detect_actions(vocab, recap.sections)
+    assert recap.actions  # every bundled recap talks about at least one action
+
+
+def test_links_put_frontmatter_first_and_keep_sections() -> None:
+    vocab = load_vocabulary(BUNDLED / "kb.yml")
+    _, sections = split_sections(
+        "Intro.\n\n## Le HD du bassin\n\n- Une ligne.\n\n## Autre\n\n"
+        "Les Rendez-Vous de la Prévention continuent.\n"
+    )
+    assert links(vocab, ["soins-palliatifs", "helpdesk"], sections) == {
+        "soins-palliatifs": [],
+        "helpdesk": [1],
+        "rdv-prevention": [2],
+    }
+
+
+def _linked(db: Path) -> dict[tuple[str, str], list[int]]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT recap_id, action, sections FROM recap_actions").fetchall()
+    return {(r, a): json.loads(s) for r, a, s in rows}
+
+
+def test_index_links_mentions_and_frontmatter_with_their_sections(empty_kb: Path) -> None:
+    write_recap(
+        empty_kb,
+        date="2025-01-10",
+        actions="[soins-palliatifs]",
+        body="# A\n\nIntro.\n\n## Semaine portes ouvertes Patch'Work!\n\n- Bilan.\n\n"
+        "## Divers\n\n- Retour sur le Lunch' réseau de mars.\n",
+    )
+    loc = locate(empty_kb)
+    assert sync(loc).added == 1
+    assert _linked(loc.db) == {
+        ("2025-01-10-sud", "soins-palliatifs"): [],
+        ("2025-01-10-sud", "portes-ouvertes"): [1],
+        ("2025-01-10-sud", "lunch-reseau"): [2],
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["portes-ouvertes", "Semaine Portes Ouvertes", "patch'work", "PORTES OUVERTES"]
+)
+def test_list_and_search_accept_the_slug_name_or_an_alias(
+    kb_dir: Path, run: Run, name: str
+) -> None:
+    expected = ["2024-02-22-centre-ouest", "2025-02-20-centre-ouest"]
+    assert ids(run("list", "--json", "--action", name)) == expected
+    assert sorted(ids(run("search", "bassin", "--json", "--action", name))) == expected
+
+
+def test_action_found_only_in_a_heading_filters_without_frontmatter(
+    empty_kb: Path, run: Run
+) -> None:
+    write_recap(empty_kb, date="2025-01-10", body="# A\n\n## Le HD\n\nLa ligne.\n")
+    write_recap(empty_kb, date="2025-01-11", body="# B\n\nLa ligne du HD.\n")
+    assert ids(run("list", "--json", "--action", "Helpdesk")) == ["2025-01-10-sud"]
+    assert ids(run("search", "ligne", "--json", "-a", "hd")) == ["2025-01-10-sud"]
+    rows = json.loads(run("list", "--json").stdout)
+    assert [r["actions"] for r in rows] == [["helpdesk"], []]
+
+
+@pytest.mark.parametrize("command", ["list", "timeline", "actions"])
+def test_unknown_basin_or_action_lists_close_matches(kb_dir: Path, run: Run, command: str) -> None:
+    result = run(command, "--basin", "centre")
+    assert result.exit_code == 1
+    assert "Error: --basin 'centre': not a known basin (did you mean centre-ouest?)" in (
+        result.stderr
+    )
+    if command != "actions":
+        result = run(command, "--action", "helpdsk")
+        assert result.exit_code == 1
+        assert result.stderr.startswith(
+            "Error: --action 'helpdsk': not a known action (did you mean helpdesk?)"
+        )
+
+
+def test_actions_counts_basins_and_dates_on_the_bundled_recaps(kb_dir: Path, run: Run) -> None:
+    rows = {r["action"]: r for r in json.loads(run("actions", "--json").stdout)}
+    vocab = load_vocabulary(kb_dir / "kb.yml")
+    assert list(rows) == [a.slug for a in vocab.actions]
+    rdv = rows["rdv-prevention"]
+    assert (rdv["recaps"], rdv["basins"], rdv["first"], rdv["last"]) == (
+        3,
+        ["centre-ouest", "sud-est"],
+        "2024-10-10",
+        "2025-06-12",
+    )
+    assert rdv["name"] == "RDV de la prévention santé"
+    assert "Rendez-Vous de la Prévention" in rdv["aliases"]
+    assert (rows["helpdesk"]["recaps"], rows["helpdesk"]["basins"]) == (1, ["centre-ouest"])
+    assert rows["formation-prevention"]["run_by"] == ["sud"]
+    # Each recap counted once per action, however many of its sections mention it.
+    assert rows["isolement-social"]["recaps"] == 1
+    listed = json.loads(run("list", "--json").stdout)
+    for slug, row in rows.items():
+        assert row["recaps"] == sum(slug in r["actions"] for r in listed)
+
+
+def test_an_action_no_recap_mentions_is_listed_with_zero(kb_dir: Path, run: Run) -> None:
+    text = (kb_dir / "kb.yml").read_text(encoding="utf-8")
+    (kb_dir / "kb.yml").write_text(
+        text.replace(
+            "actions:\n",
+            "actions:\n  - slug: bus-sante\n    name: Bus santé\n    basins: [sud-est]\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    rows = {r["action"]: r for r in json.loads(run("actions", "--json").stdout)}
+    assert rows["bus-sante"] == {
+        "action": "bus-sante",
+        "name": "Bus santé",
+        "aliases": [],
+        "recaps": 0,
+        "basins": [],
+        "run_by": ["sud-est"],
+        "first": None,
+        "last": None,
+    }
+    result = run("actions")
+    assert result.exit_code == 0
+    assert [line.split() for line in result.stdout.splitlines() if "Bus santé" in line] == [
+        ["Bus", "santé", "0", "Sud-Est"]
+    ]
+    # --basin: what is seen in that basin, plus what kb.yml says it runs.
+    in_sud_est = {
+        r["action"]: r for r in json.loads(run("actions", "-b", "Sud-Est", "--json").stdout)
+    }
+    assert "bus-sante" in in_sud_est and "helpdesk" not in in_sud_est
+    assert "formation-prevention" not in in_sud_est
+    assert in_sud_est["rdv-prevention"]["recaps"] == 1
+    assert in_sud_est["rdv-prevention"]["basins"] == ["sud-est"]
+
+
+def test_actions_table_fits_80_columns(kb_dir: Path, run: Run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("actions")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Action", "Recaps", "Basins", "First", "Last"]
+    assert max(len(line.rstrip()) for line in lines) <= 80
+    assert any(
+        line.split()[-4:] == ["3", "Centre-Ouest", "2024-10-10", "2025-06-12"] for line in lines
+    )
+    assert lines[-1] == "19 actions, 19 seen in recaps"
+
+
+def test_old_index_is_migrated_and_rebuilt_with_sections(kb_dir: Path, run: Run) -> None:
+    loc = locate(kb_dir)
+    sync(loc)
+    # Make it look like an index of schema 1: recap_actions without its sections column.
+    conn = sqlite3.connect(loc.db)
+    conn.executescript(
+        "DROP TABLE recap_actions;"
+        "CREATE TABLE recap_actions (recap_id TEXT, action TEXT, PRIMARY KEY (recap_id, action));"
+        "UPDATE meta SET value = '2:' || substr(value, 3) WHERE key = 'vocabulary_stat';"
+        "PRAGMA user_version = 1;"
+    )
+    conn.close()
+    assert ids(run("list", "--json", "--action", "HD")) == ["2025-02-20-centre-ouest"]
+    assert _linked(loc.db)[("2025-02-20-centre-ouest", "helpdesk")] == [4]
