@@ -311,3 +311,10 @@ def to_plain(markdown: str) -> str:
         lines.append(line.rstrip())
     text = clean("\n".join(lines))
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def check_frontmatter(data: bytes, vocab: Vocabulary, *, shown: str) -> dict[str, Any]:
+    """The checked fields of a recap file's frontmatter (what ``parse_recap`` checks, with
+    the same messages), before its name is known: ``kb add`` names the file from them."""
+    meta, _ = _split_frontmatter(decode(data, shown), shown)
+    return _check_fields(meta, shown, vocab)
