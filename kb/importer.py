@@ -432,25 +432,28 @@ class Draft:
         return [s.heading for s in split_sections(self.body)[1] if s.heading]
 
 
-def convert(text: str, vocab: Vocabulary) -> Draft:
-    """Turn a published recap into frontmatter fields and a Markdown body."""
+def convert(text: str, vocab: Vocabulary, *, date: str | None = None) -> Draft:
+    """Turn a published recap into frontmatter fields and a Markdown body. ``date``, when
+    known, is the workshop's date (a year-less "5 juin" is read as the next one after)."""
     title, parts = structure(text)
     body = render_body(title, parts)
     texts = [p.text for p in parts]
-    fields, missing = read_fields(title, texts, vocab)
+    fields, missing = read_fields(title, texts, vocab, date=date)
     fields["actions"] = detect_actions(vocab, split_sections(body)[1])
     fields["tags"] = []
     return Draft(fields, body, title, missing)
 
 
 def read_fields(
-    title: str | None, texts: list[str], vocab: Vocabulary
+    title: str | None, texts: list[str], vocab: Vocabulary, *, date: str | None = None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The frontmatter the text states, and why each other field is missing."""
     full = "\n\n".join([title or "", *texts])
     found: dict[str, Any] = {}
     missing: dict[str, str] = {}
-    date, problem = _workshop_date(title or "", full)
+    problem = None
+    if date is None:
+        date, problem = _workshop_date(title or "", full)
     if date:
         found["date"] = date
     else:

@@ -187,3 +187,14 @@ def test_names_that_yaml_would_misread_are_quoted() -> None:
     recap = parse_recap(text.encode(), "2025-03-01-sud.md", defaults())
     assert recap.team == ["No", "A: B", "Zoé"]
     assert body_of(text) == "Texte.\n"
+
+
+def test_a_year_less_next_meeting_is_read_once_the_date_is_known() -> None:
+    text = "Atelier du bassin Sud\n\nÀ vos agendas : le 5 juin de 9h30 à 12h, au CPAS d’Evere.\n"
+    assert "next_meeting" not in convert(text, defaults()).fields
+    fields = convert(text, defaults(), date="2025-03-03").fields
+    assert (fields["date"], fields["next_meeting"]) == ("2025-03-03", "2025-06-05T09:30")
+    assert fields["next_meeting_place"] == "CPAS d’Evere"
+    assert convert(text, defaults(), date="2025-07-01").fields["next_meeting"] == (
+        "2026-06-05T09:30"
+    )
