@@ -315,11 +315,8 @@ def added(result: Added, vocab: Vocabulary) -> None:
     recap = result.recap
     console = stdout()
     where = clean(result.path)
-    if result.status == "unchanged":
-        console.print(Text(f"{recap.id} is already in the knowledge base, unchanged: {where}"))
-    else:
-        verb = "Replaced" if result.status == "replaced" else "Added"
-        console.print(Text.assemble(f"{verb} ", (recap.id, "bold"), f": {where}"))
+    verb = {"added": "Added", "replaced": "Replaced"}.get(result.status, "Unchanged")
+    console.print(Text.assemble(f"{verb} ", (recap.id, "bold"), f": {where}"))
     facts = [recap.date, vocab.basin_name(recap.basin)]
     if recap.edition:
         facts.append(f"edition {recap.edition}")
@@ -329,6 +326,8 @@ def added(result: Added, vocab: Vocabulary) -> None:
     facts.append(f"{len(sections)} section{'s' if len(sections) != 1 else ''}")
     facts.append(f"{len(recap.actions)} action{'s' if len(recap.actions) != 1 else ''}")
     console.print(Text(one_line(", ".join(facts)), style="dim"))
+    if result.status == "unchanged":
+        note("It is already in the knowledge base with this content: nothing written.")
     if result.backup:
         note(f"The previous version is kept as {result.backup}.")
     if result.report is not None:

@@ -50,6 +50,10 @@ def test_add_markdown_prints_the_id_and_a_summary_and_indexes_it(
     )
     assert (empty_kb / "2025-03-01-sud.md").read_bytes() == draft.read_bytes()
     assert ids(run) == ["2025-03-01-sud"]
+    again = run("add", str(draft))
+    assert again.exit_code == 0
+    assert again.stdout.startswith("Unchanged 2025-03-01-sud: recaps/2025-03-01-sud.md\n")
+    assert "already in the knowledge base with this content" in again.stderr
 
 
 def test_add_markdown_refuses_an_existing_id_then_force_keeps_a_backup(
