@@ -248,7 +248,7 @@ def _heading_like(line: str, *, colon: bool) -> bool:
     """A short line that could introduce a section: a capital first, no sentence end, no
     link, no date, not all bold. A final colon is allowed when ``colon``."""
     text = _COLON_END.sub("", line) if colon else line
-    if colon is False and text.rstrip().endswith(":"):
+    if not colon and line.rstrip().endswith(":"):
         return False
     return (
         2 <= len(text) <= HEADING_MAX

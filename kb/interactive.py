@@ -15,6 +15,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -34,6 +35,7 @@ from kb.add import (
 from kb.config import Location
 from kb.errors import KbError, UsageError
 from kb.importer import Draft, convert, parse_date
+from kb.recaps import FIELDS
 from kb.vocab import Vocabulary, load_vocabulary
 
 REQUIRED_OPTIONS = {"date": "--date YYYY-MM-DD", "basin": "--basin BASIN"}
@@ -109,16 +111,18 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
     vocab = load_vocabulary(loc.data_file)
     date = parse_date(opts.date) if opts.date is not None else None
     draft = convert(text, vocab, date=date)
-    can_ask = is_terminal() and source != STDIN and not opts.yes and not opts.dry_run
-    if "date" in draft.missing:
-        _require(draft, "date", shown, can_ask)
-        draft = convert(text, vocab, date=ask_date())
     given = _apply(draft, opts, vocab)
+    can_ask = is_terminal() and source != STDIN and not opts.yes and not opts.dry_run
+    lacking = [key for key in REQUIRED_OPTIONS if key in draft.missing]
+    if lacking and not can_ask:
+        raise _not_found(draft, lacking, shown)
+    if "date" in draft.missing:
+        render.note(f"{shown}: no date found ({draft.missing['date']}).")
+        draft = convert(text, vocab, date=ask_date())  # a year-less next meeting needs it
+        given = _apply(draft, opts, vocab)
     if "basin" in draft.missing:
-        _require(draft, "basin", shown, can_ask)
-        draft.fields["basin"] = ask_basin(vocab)
-        draft.missing.pop("basin")
-        draft.fields = {k: draft.fields[k] for k in sorted(draft.fields, key=_field_order)}
+        render.note(f"{shown}: no basin found ({draft.missing.pop('basin')}).")
+        draft.fields = _ordered({**draft.fields, "basin": ask_basin(vocab)})
     markdown = compose(draft.fields, draft.body).encode("utf-8")
     plan = prepare(loc, markdown, vocab, source=shown, force=opts.force or opts.dry_run)
     if opts.dry_run:
@@ -152,28 +156,21 @@ def _apply(draft: Draft, opts: Options, vocab: Vocabulary) -> dict[str, str]:
             draft.fields[key] = value
             draft.missing.pop(key, None)
             given[key] = f"--{key}"
-    draft.fields = {k: draft.fields[k] for k in sorted(draft.fields, key=_field_order)}
+    draft.fields = _ordered(draft.fields)
     return given
 
 
-def _field_order(key: str) -> int:
-    from kb.recaps import FIELDS
-
-    return FIELDS.index(key)
+def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: fields[key] for key in FIELDS if key in fields}
 
 
-def _require(draft: Draft, key: str, shown: str, can_ask: bool) -> None:
-    """A required field the text does not give: say so before asking, or fail naming the
-    option(s) that give it."""
-    if can_ask:
-        render.note(f"{shown}: no {key} found ({draft.missing[key]}).")
-        return
-    lacking = [k for k in REQUIRED_OPTIONS if k in draft.missing]
+def _not_found(draft: Draft, lacking: list[str], shown: str) -> UsageError:
+    """The error for required fields the text does not give: it names their options."""
     reasons = "; ".join(
         draft.missing[k] if len(lacking) == 1 else f"{k}: {draft.missing[k]}" for k in lacking
     )
     options = " and ".join(REQUIRED_OPTIONS[k] for k in lacking)
-    raise UsageError(
+    return UsageError(
         f"{shown}: no {' or '.join(lacking)} found ({reasons}); pass {options}; nothing was written"
     )
 

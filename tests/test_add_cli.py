@@ -148,6 +148,14 @@ def test_a_text_without_a_date_asks_for_date_and_writes_nothing(
         assert result.exit_code == 2
         assert "no date found" in result.stderr and "pass --date YYYY-MM-DD" in result.stderr
         assert list(empty_kb.iterdir()) == []
+    bare = tmp_path / "nu.txt"
+    bare.write_text("Un texte\n\nsans rien.\n")
+    result = run("add", "--from-text", str(bare), "--yes")
+    assert "no date or basin found" in result.stderr
+    assert "pass --date YYYY-MM-DD and --basin BASIN" in result.stderr
+    result = run("add", "--from-text", str(bare), "--yes", "--basin", "nord")
+    assert result.exit_code == 2
+    assert "no date found" in result.stderr and "basin" not in result.stderr
     result = run("add", "--from-text", str(text), "--yes", "--date", "2025-03-01")
     assert result.exit_code == 0 and ids(run) == ["2025-03-01-sud"]
 
