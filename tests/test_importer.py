@@ -198,3 +198,15 @@ def test_a_year_less_next_meeting_is_read_once_the_date_is_known() -> None:
     assert convert(text, defaults(), date="2025-07-01").fields["next_meeting"] == (
         "2026-06-05T09:30"
     )
+
+
+@pytest.mark.parametrize(("seed", "bundled"), PAIRS, ids=list(SEED_IDS.values()))
+def test_seed_saved_by_another_tool_reads_the_same(seed: Path, bundled: Path) -> None:
+    """Curly apostrophes, non-breaking spaces before French punctuation, a BOM, CRLF."""
+    text = seed.read_text(encoding="utf-8")
+    other = re.sub(r" ([:;!?])", "\u00a0\\1", text.replace("'", "’"))
+    other = "\ufeff" + other.replace("\n", "\r\n")
+    vocab = defaults()
+    plain, saved = convert(text, vocab), convert(other, vocab)
+    assert saved.fields == plain.fields
+    assert saved.body == plain.body.replace("'", "’")
