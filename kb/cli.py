@@ -259,3 +259,62 @@ def actions(basin: Basin = None, json: Json = False, kb_dir: KbDir = None, db: D
         render.as_json(rows)
     else:
         render.actions(rows, vocab)
+
+
+@app.command(
+    epilog="Examples: kb add draft.md;  kb add --from-text recap.txt --dry-run;  "
+    "kb add (opens $VISUAL or $EDITOR on a template)"
+)
+def add(
+    file: Annotated[
+        Optional[str],
+        typer.Argument(
+            metavar="[FILE.md]",
+            help="A recap in Markdown with its frontmatter (- for standard input).",
+            show_default=False,
+        ),
+    ] = None,
+    from_text: Annotated[
+        Optional[str],
+        typer.Option(
+            "--from-text",
+            metavar="FILE",
+            help="Import the text as published (- for standard input).",
+        ),
+    ] = None,
+    date: Annotated[
+        Optional[str],
+        typer.Option(metavar="DATE", help="The workshop's date (2025-02-20 or 20/02/2025)."),
+    ] = None,
+    basin: Basin = None,
+    edition: Annotated[
+        Optional[int], typer.Option(min=1, metavar="N", help="The workshop's number.")
+    ] = None,
+    participants: Annotated[
+        Optional[int], typer.Option(min=0, metavar="N", help="How many took part.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the Markdown; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace the recap with the same id (kept as <file>.bak beside it)."
+        ),
+    ] = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """Add a recap: a Markdown file, the text as published, or a template in an editor.
+
+    The recap is checked, written as <date>-<basin>.md in the knowledge base and indexed.
+    With a published text, the options --date, --basin, --edition and --participants
+    override what is read from it.
+    """
+    from kb.config import locate
+    from kb.interactive import Options
+    from kb.interactive import add as run_add
+
+    options = Options(date, basin, edition, participants, yes, dry_run, force)
+    run_add(locate(kb_dir, db), file, from_text, options)

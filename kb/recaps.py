@@ -312,3 +312,10 @@ def to_plain(markdown: str) -> str:
     text = _EMPHASIS.sub("", text)
     text = _TRAILING.sub("", clean(text))
     return _BLANKS.sub("\n\n", text)
+
+
+def check_frontmatter(data: bytes, vocab: Vocabulary, *, shown: str) -> dict[str, Any]:
+    """The checked fields of a recap file's frontmatter (what ``parse_recap`` checks, with
+    the same messages), before its name is known: ``kb add`` names the file from them."""
+    meta, _ = _split_frontmatter(decode(data, shown), shown)
+    return _check_fields(meta, shown, vocab)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from kb.add import Added
     from kb.index import Progress, SyncReport
     from kb.timeline import Entry, Passage
 
@@ -426,3 +427,87 @@ def actions(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
     seen = sum(1 for row in rows if row["recaps"])
     plural = "s" if len(rows) != 1 else ""
     console.print(Text(f"{len(rows)} action{plural}, {seen} seen in recaps", style="dim"))
+
+
+# -- kb add ---------------------------------------------------------------------------
+
+
+def note(message: str) -> None:
+    """A message for the person at the terminal (stderr): not data."""
+    from rich.text import Text
+
+    stderr().print(Text(clean(message)))
+
+
+def _field_text(key: str, value: Any, vocab: Vocabulary) -> str:
+    if key == "basin":
+        return vocab.basin_name(value)
+    if isinstance(value, list):
+        return ", ".join(value) if value else "(none)"
+    if key == "next_meeting":
+        return str(value).replace("T", " ")
+    return str(value)
+
+
+def draft(
+    fields: dict[str, Any],
+    missing: dict[str, str],
+    headings: list[str],
+    vocab: Vocabulary,
+    *,
+    given: dict[str, str],
+    target: str,
+) -> None:
+    """What was read from a text (stderr): the fields, the headings, what is missing."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stderr()
+    console.print(Text(f"Read from the text, to be written as {clean(target)}:", style="bold"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for key, value in fields.items():
+        if key == "tags" and not value:
+            continue
+        cell = Text(one_line(_field_text(key, value, vocab)))
+        if key in given:
+            cell.append(f"  ({given[key]})", style="dim")
+        grid.add_row(key, cell)
+    if headings:
+        grid.add_row("headings", Text("\n".join(one_line(h) for h in headings)))
+    console.print(grid, soft_wrap=False)
+    plain = [key for key, why in missing.items() if why == "not stated"]
+    if plain:
+        console.print(Text("Not in the text: " + ", ".join(plain), style="yellow"))
+    for key, why in missing.items():
+        if why != "not stated":
+            console.print(Text(f"{key}: {one_line(why)}", style="yellow"))
+
+
+def added(result: Added, vocab: Vocabulary) -> None:
+    """The id and a one-line summary of what ``kb add`` did (stdout), then any warning."""
+    from rich.text import Text
+
+    recap = result.recap
+    console = stdout()
+    where = clean(result.path)
+    verb = {"added": "Added", "replaced": "Replaced"}.get(result.status, "Unchanged")
+    console.print(Text.assemble(f"{verb} ", (recap.id, "bold"), f": {where}"))
+    facts = [recap.date, vocab.basin_name(recap.basin)]
+    if recap.edition:
+        facts.append(f"edition {recap.edition}")
+    if recap.participants is not None:
+        facts.append(f"{recap.participants} participants")
+    sections = [s for s in recap.sections if s.heading]
+    facts.append(f"{len(sections)} section{'s' if len(sections) != 1 else ''}")
+    facts.append(f"{len(recap.actions)} action{'s' if len(recap.actions) != 1 else ''}")
+    console.print(Text(one_line(", ".join(facts)), style="dim"))
+    if result.status == "unchanged":
+        note("It is already in the knowledge base with this content: nothing written.")
+    if result.backup:
+        note(f"The previous version is kept as {result.backup}.")
+    if result.report is not None:
+        warnings(result.report.problems)
+    if result.index_error:
+        note(f"warning: the index was not updated ({result.index_error}); kb index retries")
