@@ -22,7 +22,7 @@ from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "2"
+INDEXER = "3"
 BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -100,7 +100,13 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO sections_fts(sections_fts, rank) VALUES('rank', 'bm25(3.0, 1.0)')")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m001_initial,)
+def _m002_french(conn: sqlite3.Connection) -> None:
+    from kb import french_index
+
+    french_index.migrate(conn)  # stems and inclusive forms beside the words
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_m001_initial, _m002_french)
 
 
 def connect(db_path: Path) -> sqlite3.Connection:
@@ -355,6 +361,9 @@ class _Writer:
             if rows:
                 self.db.table(table).insert_all(rows, batch_size=BATCH)
                 rows.clear()
+        from kb import french_index
+
+        french_index.add(self.db.conn, self.pending)
         self.pending.clear()
 
 
