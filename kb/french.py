@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb.text import strip_accents
 
@@ -56,6 +55,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=65536)
 def key(word: str) -> str:
     """A token as the index compares it: lower case, no accents."""
     return strip_accents(word.lower())
@@ -80,8 +80,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(nfc(text))
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A token of a text: where it is, its word key and stem, and its inclusive group."""
 
     start: int
@@ -91,8 +90,7 @@ class Token:
     group: int = -1  # index into Analysis.groups, or -1
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """An inclusive form: the span it covers and the word keys it stands for."""
 
     start: int
@@ -100,8 +98,7 @@ class Group:
     forms: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     text: str  # NFC: offsets refer to it
     tokens: tuple[Token, ...]
     groups: tuple[Group, ...]
@@ -125,14 +122,18 @@ def analyse(text: str) -> Analysis:
     return Analysis(text, tuple(out), tuple(groups))
 
 
-def stems_text(analysis: Analysis) -> str:
-    """The stems of a text, one per token, in order: the index's stem column."""
-    return " ".join(t.stem for t in analysis.tokens)
+def stems_text(text: str) -> str:
+    """The stems of a text, one per token, in order: the index's stem columns."""
+    return " ".join(stem(t) for t in _TOKEN.findall(nfc(text)))
 
 
-def forms_text(analysis: Analysis) -> str:
+def forms_text(text: str) -> str:
     """Every form of every inclusive form of a text: the index's forms column."""
-    return " ".join(f for g in analysis.groups for f in g.forms)
+    return " ".join(
+        key(f)
+        for m in _INCLUSIVE.finditer(nfc(text))
+        for f in inclusive_forms(m.group(1), m.group(2))
+    )
 
 
 # -- inclusive writing ----------------------------------------------------------------

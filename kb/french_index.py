@@ -75,9 +75,9 @@ def add(conn: sqlite3.Connection, recap_ids: Iterable[str]) -> None:
 def _insert(conn: sqlite3.Connection, table: str, rows: list[sqlite3.Row]) -> None:
     values = []
     for n, head, body in rows:
-        head_a, body_a = french.analyse(head or ""), french.analyse(body or "")
-        forms = " ".join(filter(None, (french.forms_text(head_a), french.forms_text(body_a))))
-        values.append((n, head, body, french.stems_text(head_a), french.stems_text(body_a), forms))
+        head, body = head or "", body or ""
+        forms = f"{french.forms_text(head)} {french.forms_text(body)}".strip()
+        values.append((n, head, body, french.stems_text(head), french.stems_text(body), forms))
     conn.executemany(
         f"INSERT INTO {table}(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", values
     )
