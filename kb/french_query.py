@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kb import french
 from kb.french_index import FORM_COLUMNS, STEM_COLUMNS, WORD_COLUMNS
@@ -49,8 +50,7 @@ _FILTER = re.compile(
 _PART = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One thing the reader asked for."""
 
     text: str  # as typed, for messages
@@ -121,8 +121,7 @@ def _word(match: re.Match[str], features: Features) -> Word | None:
 # -- glossary -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Synonym:
+class Synonym(NamedTuple):
     tokens: tuple[str, ...]  # lower case, as written: the phrase to find in the text
     key: tuple[str, ...]  # word keys as a query of it reads (elided articles dropped)
 
@@ -153,8 +152,7 @@ def _synonym(text: str, features: Features) -> Synonym:
 # -- terms and expressions ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Alt:
+class Alt(NamedTuple):
     """One way to match a term: a phrase of word keys, or a phrase of stems."""
 
     kind: str  # "word" or "stem"
@@ -162,8 +160,7 @@ class Alt:
     prefix: bool = False
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """Something that must match (or, negated, must not), in any of its alternatives."""
 
     text: str
