@@ -115,11 +115,16 @@ def index(
 
 
 @app.command(
-    epilog='Examples: kb search helpdesk --basin sud;  kb search "portes ouvertes" --year 2025'
+    epilog='Examples: kb search helpdesk --basin sud;  kb search "portes ouvertes" --year 2025;'
+    '  kb search "basin:sud santé mentale -handicap"',
 )
 def search(
     query: Annotated[
-        str, typer.Argument(metavar="QUERY", help='Words (all must match), "a phrase", or pref*.')
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            help='Words (all must match), "a phrase" (exact), pref*, -word, basin:sud...',
+        ),
     ],
     basin: Basin = None,
     action: Action = None,
@@ -132,15 +137,27 @@ def search(
     kb_dir: KbDir = None,
     db: Db = None,
 ) -> None:
-    """Full-text search of the recaps, best matches first, grouped by recap."""
+    """Full-text search of the recaps, best matches first, grouped by recap.
+
+    French-aware: plurals and other forms of a word (stems), inclusive writing, l'/d'/qu',
+    the glossary's acronyms. Inline filters work as the options: basin:sud, action:helpdesk,
+    year:2024, since:2024-06, until:2025; -word leaves out recaps with the word.
+    """
+    from kb.french_search import Outcome
+    from kb.french_search import search as french_search
     from kb.search import make_filters
     from kb.search import search as run_search
 
     loc, conn, vocab = _open(kb_dir, db)
     filters = make_filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-    hits = run_search(conn, query, filters=filters, limit=limit, raw=raw)
+    if raw:
+        outcome = Outcome(run_search(conn, query, filters=filters, limit=limit, raw=True))
+    else:
+        outcome = french_search(conn, query, vocab=vocab, filters=filters, limit=limit)
+    hits = outcome.hits
     for hit in hits:
         hit.path = loc.shown(hit.path)
+    render.search_notes(outcome.notes, to_stderr=json)
     if json:
         render.search_json(hits)
     else:
@@ -318,3 +335,10 @@ def add(
 
     options = Options(date, basin, edition, participants, yes, dry_run, force)
     run_add(locate(kb_dir, db), file, from_text, options)
+
+
+@app.command(epilog="Examples: kb glossary;  kb glossary --json")
+def glossary(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+    """List the glossary: acronyms and what they stand for (kb.yml). Search finds both."""
+    _, _, vocab = _open(kb_dir, db)
+    render.glossary(vocab.glossary, json_output=json)

@@ -22,7 +22,7 @@ from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "3"
+INDEXER = "4"
 BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -106,9 +106,16 @@ def _m002_action_sections(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE recap_actions ADD COLUMN sections TEXT")
 
 
+def _m003_french(conn: sqlite3.Connection) -> None:
+    from kb import french_index
+
+    french_index.migrate(conn)  # stems and inclusive forms beside the words
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
+    _m003_french,
 )
 
 
@@ -370,6 +377,9 @@ class _Writer:
             if rows:
                 self.db.table(table).insert_all(rows, batch_size=BATCH)
                 rows.clear()
+        from kb import french_index
+
+        french_index.add(self.db.conn, self.pending)
         self.pending.clear()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +148,18 @@ def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit
         console.print()
     more = " (--limit shows more)" if len(hits) >= limit else ""
     console.print(Text(f"{len(hits)} recap{'s' if len(hits) > 1 else ''}{more}", style="dim"))
+
+
+def search_notes(notes: list[str], *, to_stderr: bool) -> None:
+    """What search did to the query (a word corrected, only some words found), one line
+    each: above the results, or on stderr when stdout carries JSON."""
+    if not notes:
+        return
+    from rich.text import Text
+
+    console = stderr() if to_stderr else stdout()
+    for note in notes:
+        console.print(Text(one_line(note), style="yellow"))
 
 
 def search_json(hits: list[RecapHit]) -> None:
@@ -511,3 +523,24 @@ def added(result: Added, vocab: Vocabulary) -> None:
         warnings(result.report.problems)
     if result.index_error:
         note(f"warning: the index was not updated ({result.index_error}); kb index retries")
+
+
+def glossary(entries: Sequence[tuple[str, Sequence[str]]], *, json_output: bool) -> None:
+    """The glossary: each term and what it stands for."""
+    if json_output:
+        as_json([{"term": term, "expansions": list(expansions)} for term, expansions in entries])
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout()
+    if not entries:
+        console.print("The glossary is empty; kb.yml defines it.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Term", no_wrap=True)
+    table.add_column("Stands for")
+    for term, expansions in entries:
+        table.add_row(Text(one_line(term), style="bold"), Text(one_line("; ".join(expansions))))
+    console.print(table)
+    console.print(Text(f"{len(entries)} terms", style="dim"))

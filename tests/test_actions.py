@@ -175,15 +175,18 @@ def test_actions_table_fits_80_columns(kb_dir: Path, run: Run, monkeypatch) -> N
 
 
 def test_old_index_is_migrated_and_rebuilt_with_sections(kb_dir: Path, run: Run) -> None:
+    from kb.index import _m001_initial
+
     loc = locate(kb_dir)
-    sync(loc)
-    # Make it look like an index of schema 1: recap_actions without its sections column.
-    conn = sqlite3.connect(loc.db)
+    # An index of schema 1, filled as the first kb filled it: no sections column on
+    # recap_actions, and an older INDEXER in its stamp.
+    loc.db.parent.mkdir()
+    conn = sqlite3.connect(loc.db, isolation_level=None)
+    _m001_initial(conn)
     conn.executescript(
-        "DROP TABLE recap_actions;"
-        "CREATE TABLE recap_actions (recap_id TEXT, action TEXT, PRIMARY KEY (recap_id, action));"
-        "UPDATE meta SET value = '2:' || substr(value, 3) WHERE key = 'vocabulary_stat';"
         "PRAGMA user_version = 1;"
+        "INSERT INTO meta VALUES ('vocabulary_stat', '2:absent');"
+        "INSERT INTO recap_actions VALUES ('2025-02-20-centre-ouest', 'helpdesk');"
     )
     conn.close()
     assert ids(run("list", "--json", "--action", "HD")) == ["2025-02-20-centre-ouest"]

@@ -1,0 +1,209 @@
+"""French words as kb indexes and queries them: tokens, stems, inclusive forms, elision.
+
+Pure text functions, shared by the index (what is stored), the query side (what is
+looked for) and the snippets (what is highlighted), so the three always agree.
+
+- A token is a run of letters and digits, as FTS5's ``unicode61`` tokenizer cuts them.
+- A word key is the token in lower case without accents (``Hôpital`` -> ``hopital``).
+- A stem is the Snowball French stem of the lower-case token, accents kept while
+  stemming (the stemmer needs them: ``isolées`` -> ``isol``) and dropped after.
+- An inclusive form (``participant·es``, ``acteur-rices``, ``professionnel-le-s``)
+  spans several tokens; it stands for its masculine, feminine, singular and plural
+  forms, which the index stores beside the text.
+- An elided word (``l'atelier``, ``qu'elles``) is, in a query, the word without its
+  article or pronoun.
+- A query word typed without accents is also stemmed as if its ending had them
+  (``isolees`` as ``isolées``), see :func:`query_stems`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from kb.text import strip_accents
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+# Separators of inclusive writing: middle dots (and look-alikes), period, hyphen, slash.
+_DOTS = "·•⋅‧∙"
+# What may follow a separator: feminine and plural endings, longest first. A hyphenated
+# compound (centre-ouest, social-santé) never ends in one of these.
+_PIECES = [
+    *("trices", "trice", "rices", "rice", "euses", "euse", "lles", "lle", "les", "le"),
+    *("ères", "ère", "eres", "ere", "nes", "ne", "tes", "te", "ves", "ve", "ses", "se"),
+    *("es", "e", "s"),
+]
+_PIECE = "|".join(_PIECES)
+_INCLUSIVE = re.compile(
+    rf"(?<![^\W_])([^\W\d_]{{2,}})"
+    rf"((?:[{_DOTS}/-](?i:{_PIECE})|\.(?:{_PIECE})){{1,3}})"
+    rf"(?![^\W_])"
+)
+_SPLIT_PIECES = re.compile(rf"[{_DOTS}/.-]")
+
+# Articles and pronouns written with an apostrophe before a vowel.
+ELIDED = frozenset(
+    ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu")
+)
+_ELISION = re.compile(r"^(" + "|".join(sorted(ELIDED, key=len, reverse=True)) + r")['’ʼ]", re.I)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=65536)
+def key(word: str) -> str:
+    """A token as the index compares it: lower case, no accents."""
+    return strip_accents(word.lower())
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer: a C extension, cheap to import
+
+    return Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The folded Snowball French stem of a token (``hôpitaux`` -> ``hopital``)."""
+    lower = word.lower()
+    return strip_accents(str(_stemmer().stemWord(lower)))
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text``, as written."""
+    return _TOKEN.findall(nfc(text))
+
+
+class Token(NamedTuple):
+    """A token of a text: where it is, its word key and stem, and its inclusive group."""
+
+    start: int
+    end: int
+    word: str
+    stem: str
+    group: int = -1  # index into Analysis.groups, or -1
+
+
+class Group(NamedTuple):
+    """An inclusive form: the span it covers and the word keys it stands for."""
+
+    start: int
+    end: int
+    forms: tuple[str, ...]
+
+
+class Analysis(NamedTuple):
+    text: str  # NFC: offsets refer to it
+    tokens: tuple[Token, ...]
+    groups: tuple[Group, ...]
+
+
+def analyse(text: str) -> Analysis:
+    """Cut ``text`` into tokens (with stems) and find its inclusive forms."""
+    text = nfc(text)
+    groups = [
+        Group(m.start(), m.end(), tuple(key(f) for f in inclusive_forms(m.group(1), m.group(2))))
+        for m in _INCLUSIVE.finditer(text)
+    ]
+    out: list[Token] = []
+    g = 0
+    for m in _TOKEN.finditer(text):
+        while g < len(groups) and groups[g].end <= m.start():
+            g += 1
+        inside = g < len(groups) and groups[g].start <= m.start() < groups[g].end
+        word = m.group()
+        out.append(Token(m.start(), m.end(), key(word), stem(word), g if inside else -1))
+    return Analysis(text, tuple(out), tuple(groups))
+
+
+def stems_text(text: str) -> str:
+    """The stems of a text, one per token, in order: the index's stem columns."""
+    return " ".join(stem(t) for t in _TOKEN.findall(nfc(text)))
+
+
+def forms_text(text: str) -> str:
+    """Every form of every inclusive form of a text: the index's forms column."""
+    return " ".join(
+        key(f)
+        for m in _INCLUSIVE.finditer(nfc(text))
+        for f in inclusive_forms(m.group(1), m.group(2))
+    )
+
+
+# -- inclusive writing ----------------------------------------------------------------
+
+
+def inclusive_forms(base: str, suffixes: str) -> tuple[str, ...]:
+    """The words an inclusive form stands for (lower case): masculine and feminine,
+    singular and plural. ``("acteur", "-rices")`` -> ``acteur, acteurs, actrice, actrices``."""
+    base = base.lower()
+    pieces = "".join(p for p in _SPLIT_PIECES.split(suffixes.lower()) if p)
+    plural = pieces.endswith("s")
+    masc = base[:-1] if plural and base.endswith("s") and len(base) > 3 else base
+    fem = _feminine(masc, pieces[:-1] if plural else pieces)
+    forms = (masc, _plural(masc), fem, _plural(fem))
+    return tuple(dict.fromkeys(forms))
+
+
+def _feminine(masc: str, ending: str) -> str:
+    if not ending:
+        return masc
+    if ending in ("rice", "trice") and masc.endswith("eur"):
+        root = masc[:-3]  # acteur -> act-rice, animateur -> animat-rice
+        return root + ("rice" if ending == "rice" or root.endswith("t") else "trice")
+    if ending == "euse" and masc.endswith("eur"):
+        return masc[:-3] + "euse"  # travailleur -> travailleuse
+    if ending in ("e", "ère", "ere") and masc.endswith("er"):
+        return masc[:-2] + "ère"  # usager -> usagère
+    if ending == "ve" and masc.endswith("f"):
+        return masc[:-1] + "ve"  # actif -> active
+    if ending == "se" and masc.endswith("x"):
+        return masc[:-1] + "se"  # heureux -> heureuse
+    return masc + ending  # participant-e, professionnel-le, citoyen-ne
+
+
+def _plural(word: str) -> str:
+    return word if word.endswith(("s", "x", "z")) else word + "s"
+
+
+def inclusive_query(word: str) -> tuple[str, ...] | None:
+    """The forms of a query word written in inclusive writing, else None."""
+    match = _INCLUSIVE.fullmatch(nfc(word))
+    return inclusive_forms(match.group(1), match.group(2)) if match else None
+
+
+# -- elision --------------------------------------------------------------------------
+
+
+def drop_elision(word: str) -> str:
+    """``l'atelier`` -> ``atelier``, ``qu’elles`` -> ``elles``; other words unchanged."""
+    match = _ELISION.match(word)
+    rest = word[match.end() :] if match else word
+    return rest if match and _TOKEN.search(rest) else word
+
+
+def query_stems(word: str) -> tuple[str, ...]:
+    """The stems to look for a query word under: its own, and when it is typed without
+    any accent, those of its likely accented endings.
+
+    The stemmer needs the accents the text has: ``isolées`` -> ``isol`` (as
+    ``isolement``) but ``isolees`` -> ``isole``; ``précarité`` -> ``precar`` but
+    ``precarite`` -> ``precarit``. Readers often type without accents, so the last
+    ``e`` letters of the word are also tried as ``é`` and ``è`` (``isolées``,
+    ``précarité``, ``accès``, ``première``).
+    """
+    lower = word.lower()
+    guesses = [lower]
+    if key(lower) == lower:
+        for i in range(len(lower) - 1, max(len(lower) - 5, 0), -1):
+            if lower[i] == "e":
+                guesses += [lower[:i] + "é" + lower[i + 1 :], lower[:i] + "è" + lower[i + 1 :]]
+        if lower.endswith(("ee", "ees")):
+            guesses.append(lower[: lower.rindex("ee")] + "ée" + lower[lower.rindex("ee") + 2 :])
+    return tuple(dict.fromkeys(stem(g) for g in guesses))

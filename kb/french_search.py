@@ -1,0 +1,299 @@
+"""Search the recaps as a French reader means it.
+
+On top of the core's accent- and case-blind matching: stems, inclusive forms, elision,
+the glossary, inline filters and excluded words (see ``kb.french_query``); recaps that
+match every word as written come before those that match only through stems; when no
+recap has every word, the recaps with some of them; a word that is in no recap gets
+"did you mean" from the index's own words, and the suggestion is used when it is the
+only close one. What was done to the query is said in ``Outcome.notes``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from kb import french, french_index
+from kb.errors import UsageError
+from kb.french_query import Features, Parsed, Term, Word, build, expression, parse
+from kb.french_query import synonym_groups as _synonym_groups
+from kb.search import Filters, RecapHit, SectionHit, _where, parse_day
+from kb.snippets import Matcher, mark, snippet
+from kb.vocab import Vocabulary
+
+ALL = Features()
+FALLBACK_NOTE = "No recap has all of these words; showing recaps with some of them."
+
+
+@dataclass
+class Outcome:
+    """The recaps found, best first, and one line for each thing done to the query."""
+
+    hits: list[RecapHit]
+    notes: list[str] = field(default_factory=list)
+
+
+def search(
+    conn: sqlite3.Connection,
+    text: str,
+    *,
+    vocab: Vocabulary,
+    filters: Filters | None = None,
+    limit: int = 10,
+    features: Features = ALL,
+) -> Outcome:
+    """Recaps that match ``text``, best first, with their matching sections.
+
+    ``text`` may hold inline filters (``basin:sud``); they narrow ``filters`` (a filter
+    given both ways must agree). Raises UsageError when there is no word to look for.
+    """
+    parsed = parse(text, features)
+    filters = _merge(filters or Filters(), inline_filters(vocab, parsed))
+    words = list(parsed.words)
+    if not any(not w.negated for w in words):
+        what = "only excluded words" if words else "no word to search for"
+        raise UsageError(f"query {text!r} has {what}; add a word to search for")
+    query = _Query(conn, vocab, features, filters)
+    terms = query.terms(words)
+    rows = query.ranked(terms, limit)
+    notes: list[str] = []
+    if not rows and features.typos:
+        fixed, notes = query.corrected(words)
+        if fixed != words:
+            terms = query.terms(fixed)
+            rows = query.ranked(terms, limit)
+    if not rows and features.fallback and sum(not t.negated for t in terms) > 1:
+        rows = query.ranked(terms, limit, every=False)
+        if rows:
+            notes.append(FALLBACK_NOTE)
+    return Outcome(query.hits(rows, terms), notes)
+
+
+# -- inline filters -------------------------------------------------------------------
+
+
+def inline_filters(vocab: Vocabulary, parsed: Parsed) -> Filters:
+    """The query's ``name:value`` filters, resolved like the options of the same name."""
+    given = parsed.filters
+    since = parse_day(given["since"], "since:", end=False) if "since" in given else None
+    until = parse_day(given["until"], "until:", end=True) if "until" in given else None
+    if "year" in given:
+        year = given["year"]
+        if not (year.isdigit() and len(year) == 4):
+            raise UsageError(f"year:{year}: expected a year like 2025")
+        since = max(filter(None, (since, f"{year}-01-01")))
+        until = min(filter(None, (until, f"{year}-12-31")))
+    return Filters(
+        basin=vocab.resolve_basin(given["basin"], option="basin:") if "basin" in given else None,
+        action=(
+            vocab.resolve_action(given["action"], option="action:") if "action" in given else None
+        ),
+        since=since,
+        until=until,
+    )
+
+
+def _merge(options: Filters, inline: Filters) -> Filters:
+    for name in ("basin", "action"):
+        a, b = getattr(options, name), getattr(inline, name)
+        if a and b and a != b:
+            raise UsageError(f"--{name} {a} and {name}:{b} in the query disagree; give one")
+    since = [d for d in (options.since, inline.since) if d]
+    until = [d for d in (options.until, inline.until) if d]
+    return Filters(
+        basin=options.basin or inline.basin,
+        action=options.action or inline.action,
+        since=max(since) if since else None,
+        until=min(until) if until else None,
+    )
+
+
+# -- the query against the index ------------------------------------------------------
+
+
+class _Query:
+    def __init__(
+        self, conn: sqlite3.Connection, vocab: Vocabulary, features: Features, filters: Filters
+    ) -> None:
+        self.conn = conn
+        self.features = features
+        self.filters = filters
+        self.groups = _synonym_groups(vocab.glossary, features) if features.glossary else []
+
+    def terms(self, words: Sequence[Word]) -> list[Term]:
+        return build(words, self.features, self.groups)
+
+    def ranked(self, terms: list[Term], limit: int, *, every: bool = True) -> list[sqlite3.Row]:
+        """Matching recaps, best first. With every word required, the recaps that match
+        every word as written come first, then those that match only through stems."""
+        full = expression(terms, self.features, every=every)
+        if not (every and self.features.stemming):
+            return self._recaps(full, limit)
+        rows = self._recaps(expression(terms, self.features, exact=True), limit)
+        if len(rows) < limit:
+            rows += self._recaps(full, limit - len(rows), skip=[r["n"] for r in rows])
+        return rows
+
+    def _recaps(self, match: str, limit: int, skip: Sequence[int] = ()) -> list[sqlite3.Row]:
+        where, params = _where(self.filters)
+        if skip:
+            where += f" AND r.n NOT IN ({','.join('?' * len(skip))})"
+            params += list(skip)
+        sql = (
+            "SELECT r.n, r.id, r.date, r.basin, r.path, r.title, f.rank AS rank"
+            " FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
+            f" WHERE recaps_fr MATCH ?{where} ORDER BY f.rank LIMIT ?"
+        )
+        return self.conn.execute(sql, [match, *params, limit]).fetchall()
+
+    def exists(self, term: Term) -> bool:
+        """Whether any recap, whatever the filters, has the term."""
+        match = expression([term], self.features)
+        sql = "SELECT 1 FROM recaps_fr WHERE recaps_fr MATCH ? LIMIT 1"
+        return self.conn.execute(sql, (match,)).fetchone() is not None
+
+    def corrected(self, words: list[Word]) -> tuple[list[Word], list[str]]:
+        """Words that are in no recap replaced by the only close word of the index, if
+        there is one; a note for each word that is in no recap."""
+        out, notes = list(words), []
+        positive = sum(not w.negated for w in words)
+        for i, word in enumerate(words):
+            if word.negated or not word.plain or word.forms:
+                continue
+            if self.exists(self.terms([word])[0]):
+                continue
+            close = close_words(self.conn, word.keys[0])
+            if close.best:
+                best = french_index.written(self.conn, close.best)
+                out[i] = Word(best, (best,))
+                notes.append(f"{word.text}: did you mean {best}? Showing results for it.")
+            elif close.suggestions:
+                shown = [french_index.written(self.conn, w) for w in close.suggestions[:3]]
+                notes.append(f"{word.text}: in no recap; did you mean {_or(shown)}?")
+            elif positive > 1:
+                notes.append(f"{word.text}: in no recap.")
+        return out, notes
+
+    # -- results with their sections --
+
+    def hits(self, rows: list[sqlite3.Row], terms: list[Term]) -> list[RecapHit]:
+        matcher = Matcher(terms, self.features)
+        hits = {
+            row["id"]: RecapHit(
+                row["id"],
+                row["date"],
+                row["basin"],
+                mark(row["title"], matcher),
+                row["path"],
+                -row["rank"],
+            )
+            for row in rows
+        }
+        # Sections that hold every word first; where the words are spread over several
+        # sections, the sections that hold any of them; else the first section.
+        if hits:
+            self._attach(hits, expression(terms, self.features), matcher)
+        spread = {k: h for k, h in hits.items() if not h.sections}
+        if spread:
+            self._attach(spread, expression(terms, self.features, every=False), matcher)
+        for hit in hits.values():
+            if not hit.sections:
+                self._first_section(hit, matcher)
+        return list(hits.values())
+
+    def _attach(self, hits: dict[str, RecapHit], match: str, matcher: Matcher) -> None:
+        slots = ",".join("?" * len(hits))
+        sql = (
+            "SELECT s.recap_id, s.position, s.heading, s.text, f.rank AS rank"
+            " FROM sections_fr f JOIN sections s ON s.n = f.rowid"
+            f" WHERE sections_fr MATCH ? AND s.recap_id IN ({slots}) ORDER BY f.rank"
+        )
+        for row in self.conn.execute(sql, [match, *hits]):
+            hits[row["recap_id"]].sections.append(_section(row, matcher, -row["rank"]))
+
+    def _first_section(self, hit: RecapHit, matcher: Matcher) -> None:
+        """A recap matched through its title only: show the start of its first section."""
+        row = self.conn.execute(
+            "SELECT position, heading, text FROM sections WHERE recap_id = ?"
+            " ORDER BY position LIMIT 1",
+            (hit.id,),
+        ).fetchone()
+        if row is not None:
+            hit.sections.append(_section(row, matcher, 0.0))
+
+
+def _section(row: Any, matcher: Matcher, score: float) -> SectionHit:
+    return SectionHit(
+        row["position"], mark(row["heading"], matcher), snippet(row["text"], matcher), score
+    )
+
+
+def _or(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+# -- did you mean ---------------------------------------------------------------------
+
+
+class Close(NamedTuple):
+    """Words of the index close to a word that is in none: ``edits`` (typos, closest
+    first) and ``longer`` (words it starts, most common first)."""
+
+    edits: list[str]
+    longer: list[str]
+
+    @property
+    def best(self) -> str | None:
+        """The word to search instead: the closest typo fix, when every close word is
+        a form of it (same stem). A word cut short is suggested, never replaced."""
+        if not self.edits:
+            return None
+        family = set(french.query_stems(self.edits[0]))
+        if all(family & set(french.query_stems(w)) for w in self.edits + self.longer):
+            return self.edits[0]
+        return None
+
+    @property
+    def suggestions(self) -> list[str]:
+        return list(dict.fromkeys(self.edits + self.longer))
+
+
+def close_words(conn: sqlite3.Connection, word: str) -> Close:
+    """Words of the index close to ``word``: one edit away for words of 4 to 7 letters,
+    two from 8; or that start with it. None for shorter words."""
+    size = len(word)
+    if size < 4:
+        return Close([], [])
+    most = 1 if size < 8 else 2
+    edits, longer = [], []
+    for term, docs in french_index.vocabulary(conn, size - most, size + 12):
+        if term.isdigit() or term == word:
+            continue
+        if term.startswith(word):
+            longer.append((-docs, term))
+        d = distance(word, term, most)
+        if d <= most:
+            edits.append((d, -docs, term))
+    return Close([t for *_, t in sorted(edits)], [t for _, t in sorted(longer)])
+
+
+def distance(a: str, b: str, most: int) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from a to b; most + 1 once
+    it is known to be more than ``most``."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return min(row[-1], most + 1)
