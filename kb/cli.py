@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
-from kb import __version__, render
+from kb import __version__, commands
 from kb.errors import KbError
-from kb.vocab import Vocabulary
 
 
 class _Group(TyperGroup):
@@ -21,8 +19,7 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except KbError as exc:
-            render.error(str(exc))
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(commands.fail(exc)) from None
 
 
 app = typer.Typer(
@@ -83,17 +80,9 @@ def main(
     """Search and browse the recaps of the Ateliers du Changement."""
 
 
-def _open(kb_dir: Path | None, db: Path | None) -> tuple[Any, sqlite3.Connection, Vocabulary]:
-    """Locate the knowledge base, sync its index, report invalid files: every reading command."""
-    from kb.config import locate
-    from kb.index import connect, sync, vocabulary
-
-    loc = locate(kb_dir, db)
-    with render.progress("Indexing") as progress:
-        report = sync(loc, progress=progress)
-    render.warnings(report.problems)
-    conn = connect(loc.db)
-    return loc, conn, vocabulary(conn)
+def _exit(code: int) -> None:
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command(epilog="Example: kb index --rebuild")
@@ -103,15 +92,7 @@ def index(
     db: Db = None,
 ) -> None:
     """Bring the index in line with the recaps folder. Exit status 1 if a file is invalid."""
-    from kb.config import locate
-    from kb.index import sync
-
-    loc = locate(kb_dir, db)
-    with render.progress("Indexing") as progress:
-        report = sync(loc, rebuild=rebuild, progress=progress)
-    render.sync_summary(report)
-    if report.invalid:
-        raise typer.Exit(1)
+    _exit(commands.index(rebuild=rebuild, kb_dir=kb_dir, db=db))
 
 
 @app.command(
@@ -120,7 +101,7 @@ def index(
 )
 def search(
     query: Annotated[
-        str,
+        list[str],
         typer.Argument(
             metavar="QUERY",
             help='Words (all must match), "a phrase" (exact), pref*, -word, basin:sud...',
@@ -131,7 +112,9 @@ def search(
     since: Since = None,
     until: Until = None,
     year: Year = None,
-    limit: Annotated[int, typer.Option(min=1, metavar="N", help="At most this many recaps.")] = 10,
+    limit: Annotated[
+        int, typer.Option(min=1, metavar="N", help="At most this many recaps.")
+    ] = commands.DEFAULT_LIMIT,
     raw: Annotated[bool, typer.Option("--raw", help="Pass QUERY to SQLite FTS5 as is.")] = False,
     json: Json = False,
     kb_dir: KbDir = None,
@@ -143,25 +126,21 @@ def search(
     the glossary's acronyms. Inline filters work as the options: basin:sud, action:helpdesk,
     year:2024, since:2024-06, until:2025; -word leaves out recaps with the word.
     """
-    from kb.french_search import Outcome
-    from kb.french_search import search as french_search
-    from kb.search import make_filters
-    from kb.search import search as run_search
-
-    loc, conn, vocab = _open(kb_dir, db)
-    filters = make_filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-    if raw:
-        outcome = Outcome(run_search(conn, query, filters=filters, limit=limit, raw=True))
-    else:
-        outcome = french_search(conn, query, vocab=vocab, filters=filters, limit=limit)
-    hits = outcome.hits
-    for hit in hits:
-        hit.path = loc.shown(hit.path)
-    render.search_notes(outcome.notes, to_stderr=json)
-    if json:
-        render.search_json(hits)
-    else:
-        render.search_results(hits, vocab, query, limit=limit)
+    _exit(
+        commands.search(
+            query,
+            basin=basin,
+            action=action,
+            since=since,
+            until=until,
+            year=year,
+            limit=limit,
+            raw=raw,
+            json=json,
+            kb_dir=kb_dir,
+            db=db,
+        )
+    )
 
 
 @app.command("list", epilog='Example: kb list --basin "Centre-Ouest" --year 2025')
@@ -176,17 +155,18 @@ def list_(
     db: Db = None,
 ) -> None:
     """List the recaps by date, oldest first."""
-    from kb.search import list_recaps, make_filters
-
-    loc, conn, vocab = _open(kb_dir, db)
-    filters = make_filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-    rows = list_recaps(conn, filters=filters)
-    for row in rows:
-        row["path"] = loc.shown(row["path"])
-    if json:
-        render.as_json(rows)
-    else:
-        render.recap_table(rows, vocab)
+    _exit(
+        commands.list_(
+            basin=basin,
+            action=action,
+            year=year,
+            since=since,
+            until=until,
+            json=json,
+            kb_dir=kb_dir,
+            db=db,
+        )
+    )
 
 
 @app.command(epilog="Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix)")
@@ -197,25 +177,7 @@ def show(
     db: Db = None,
 ) -> None:
     """Show one recap: its metadata, then its text."""
-    from kb.search import get_recap
-
-    loc, conn, vocab = _open(kb_dir, db)
-    meta = get_recap(conn, loc, ref)
-    text = _read(loc.kb_dir / meta["path"])
-    meta["path"] = loc.shown(meta["path"])
-    if raw:
-        render.raw(text)
-        return
-    from kb.recaps import body_of
-
-    render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), vocab)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise KbError(f"{path}: cannot be read ({exc.strerror})") from None
+    _exit(commands.show(ref, raw=raw, kb_dir=kb_dir, db=db))
 
 
 @app.command(
@@ -236,46 +198,30 @@ def timeline(
     With --action, each recap shows what it says about that action. Today is the clock's
     date, or $KB_TODAY (YYYY-MM-DD).
     """
-    from kb.config import today
-    from kb.search import make_filters
-    from kb.timeline import timeline as build_timeline
-
-    day = today()
-    _, conn, vocab = _open(kb_dir, db)
-    filters = make_filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-    entries = build_timeline(conn, vocab, filters=filters, today=day)
-    if json:
-        render.as_json([entry.to_dict() for entry in entries])
-    else:
-        render.timeline(entries, vocab)
+    _exit(
+        commands.timeline(
+            basin=basin,
+            action=action,
+            since=since,
+            until=until,
+            year=year,
+            json=json,
+            kb_dir=kb_dir,
+            db=db,
+        )
+    )
 
 
 @app.command(epilog="Example: kb basins --json")
 def basins(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
     """Per basin: recaps, first and last date, participants, latest team, next meeting."""
-    from kb.config import today
-    from kb.timeline import basins_summary
-
-    day = today()
-    _, conn, vocab = _open(kb_dir, db)
-    rows = basins_summary(conn, vocab, today=day)
-    if json:
-        render.as_json(rows)
-    else:
-        render.basins(rows, vocab)
+    _exit(commands.basins(json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(epilog="Examples: kb actions;  kb actions --basin sud-est --json")
 def actions(basin: Basin = None, json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
     """Every action of kb.yml: how many recaps mention it, in which basins, first and last date."""
-    from kb.timeline import actions_summary
-
-    _, conn, vocab = _open(kb_dir, db)
-    rows = actions_summary(conn, vocab, basin=vocab.resolve_basin(basin) if basin else None)
-    if json:
-        render.as_json(rows)
-    else:
-        render.actions(rows, vocab)
+    _exit(commands.actions(basin=basin, json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(
@@ -340,5 +286,4 @@ def add(
 @app.command(epilog="Examples: kb glossary;  kb glossary --json")
 def glossary(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
     """List the glossary: acronyms and what they stand for (kb.yml). Search finds both."""
-    _, _, vocab = _open(kb_dir, db)
-    render.glossary(vocab.glossary, json_output=json)
+    _exit(commands.glossary(json=json, kb_dir=kb_dir, db=db))

@@ -1,0 +1,203 @@
+"""What each reading command does, with plain arguments: locate, sync, query, render.
+
+Both front ends call these: the typer app (kb/cli.py: help, completion, every command)
+and the fast launcher (kb/launch.py: the common forms of the reading commands, without
+importing typer). Each returns the exit status; a KbError goes up to the caller, which
+reports it with :func:`fail`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kb import render
+from kb.errors import KbError
+
+if TYPE_CHECKING:
+    from kb.config import Location
+    from kb.vocab import Vocabulary
+
+PathArg = str | os.PathLike[str] | None
+DEFAULT_LIMIT = 10
+
+
+def fail(exc: KbError) -> int:
+    """Report a user's mistake in one line on stderr; the exit status to use."""
+    render.error(str(exc))
+    return exc.exit_code
+
+
+def _open(kb_dir: PathArg, db: PathArg) -> tuple[Location, sqlite3.Connection, Vocabulary]:
+    """Locate the knowledge base, sync its index, report invalid files: every reading command."""
+    from kb.config import locate
+    from kb.index import connect, sync, vocabulary
+
+    loc = locate(kb_dir, db)
+    with render.progress("Indexing") as progress:
+        report = sync(loc, progress=progress)
+    render.warnings(report.problems)
+    conn = connect(loc.db)
+    return loc, conn, vocabulary(conn)
+
+
+def _filters(vocab: Vocabulary, **options: Any) -> Any:
+    from kb.search import make_filters
+
+    return make_filters(vocab, **options)
+
+
+def index(*, rebuild: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
+    from kb.config import locate
+    from kb.index import sync
+
+    loc = locate(kb_dir, db)
+    with render.progress("Indexing") as progress:
+        report = sync(loc, rebuild=rebuild, progress=progress)
+    render.sync_summary(report)
+    return 1 if report.invalid else 0
+
+
+def search(
+    words: list[str],
+    *,
+    basin: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    year: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+    raw: bool = False,
+    json: bool = False,
+    kb_dir: PathArg = None,
+    db: PathArg = None,
+) -> int:
+    from kb.french_search import Outcome
+    from kb.french_search import search as french_search
+    from kb.search import search as run_search
+
+    query = " ".join(words)
+    loc, conn, vocab = _open(kb_dir, db)
+    filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+    if raw:
+        outcome = Outcome(run_search(conn, query, filters=filters, limit=limit, raw=True))
+    else:
+        outcome = french_search(conn, query, vocab=vocab, filters=filters, limit=limit)
+    hits = outcome.hits
+    for hit in hits:
+        hit.path = loc.shown(hit.path)
+    render.search_notes(outcome.notes, to_stderr=json)
+    if json:
+        render.search_json(hits)
+    else:
+        render.search_results(hits, vocab, query, limit=limit)
+    return 0
+
+
+def list_(
+    *,
+    basin: str | None = None,
+    action: str | None = None,
+    year: int | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    json: bool = False,
+    kb_dir: PathArg = None,
+    db: PathArg = None,
+) -> int:
+    from kb.search import list_recaps
+
+    loc, conn, vocab = _open(kb_dir, db)
+    filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+    rows = list_recaps(conn, filters=filters)
+    for row in rows:
+        row["path"] = loc.shown(row["path"])
+    if json:
+        render.as_json(rows)
+    else:
+        render.recap_table(rows, vocab)
+    return 0
+
+
+def show(ref: str, *, raw: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
+    from kb.search import get_recap
+
+    loc, conn, vocab = _open(kb_dir, db)
+    meta = get_recap(conn, loc, ref)
+    text = _read(loc.kb_dir / meta["path"])
+    meta["path"] = loc.shown(meta["path"])
+    if raw:
+        render.raw(text)
+        return 0
+    from kb.recaps import body_of
+
+    render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), vocab)
+    return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise KbError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def timeline(
+    *,
+    basin: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    year: int | None = None,
+    json: bool = False,
+    kb_dir: PathArg = None,
+    db: PathArg = None,
+) -> int:
+    from kb.config import today
+    from kb.timeline import timeline as build_timeline
+
+    day = today()
+    _, conn, vocab = _open(kb_dir, db)
+    filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+    entries = build_timeline(conn, vocab, filters=filters, today=day)
+    if json:
+        render.as_json([entry.to_dict() for entry in entries])
+    else:
+        render.timeline(entries, vocab)
+    return 0
+
+
+def basins(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
+    from kb.config import today
+    from kb.timeline import basins_summary
+
+    day = today()
+    _, conn, vocab = _open(kb_dir, db)
+    rows = basins_summary(conn, vocab, today=day)
+    if json:
+        render.as_json(rows)
+    else:
+        render.basins(rows, vocab)
+    return 0
+
+
+def actions(
+    *, basin: str | None = None, json: bool = False, kb_dir: PathArg = None, db: PathArg = None
+) -> int:
+    from kb.timeline import actions_summary
+
+    _, conn, vocab = _open(kb_dir, db)
+    rows = actions_summary(conn, vocab, basin=vocab.resolve_basin(basin) if basin else None)
+    if json:
+        render.as_json(rows)
+    else:
+        render.actions(rows, vocab)
+    return 0
+
+
+def glossary(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
+    _, _, vocab = _open(kb_dir, db)
+    render.glossary(vocab.glossary, json_output=json)
+    return 0

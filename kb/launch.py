@@ -1,0 +1,102 @@
+"""The ``kb`` program: a fast path for the reading commands, typer for everything else.
+
+typer (with its bundled click) costs more to import than a search takes on 10,000 recaps,
+and every run of a command-line tool pays it. So the plain forms of the reading commands
+(``kb search helpdesk --basin sud``) are parsed here with argparse and run through
+:mod:`kb.commands`; anything else (``--help``, ``kb add``, a mistake in the options) goes
+to the typer app, which owns help texts and error messages. The option tables below
+mirror kb/cli.py; tests/test_launch.py fails when the two differ.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+# Option tables: (dest, flags, kind); kind is bool for a flag, else str or int.
+Option = tuple[str, tuple[str, ...], type]
+LOCATION: tuple[Option, ...] = (("kb_dir", ("--kb-dir",), str), ("db", ("--db",), str))
+JSON: tuple[Option, ...] = (("json", ("--json",), bool),)
+FILTERS: tuple[Option, ...] = (
+    ("basin", ("--basin", "-b"), str),
+    ("action", ("--action", "-a"), str),
+    ("since", ("--since",), str),
+    ("until", ("--until",), str),
+    ("year", ("--year",), int),
+)
+# command -> (function name in kb.commands, positional (dest, nargs) or None, options)
+FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
+    "index": ("index", None, (("rebuild", ("--rebuild",), bool), *LOCATION)),
+    "search": (
+        "search",
+        ("words", "+"),
+        (
+            *FILTERS,
+            ("limit", ("--limit",), int),
+            ("raw", ("--raw",), bool),
+            *JSON,
+            *LOCATION,
+        ),
+    ),
+    "list": ("list_", None, (*FILTERS, *JSON, *LOCATION)),
+    "show": ("show", ("ref", "?"), (("raw", ("--raw",), bool), *LOCATION)),
+    "timeline": ("timeline", None, (*FILTERS, *JSON, *LOCATION)),
+    "basins": ("basins", None, (*JSON, *LOCATION)),
+    "actions": ("actions", None, (FILTERS[0], *JSON, *LOCATION)),
+    "glossary": ("glossary", None, (*JSON, *LOCATION)),
+}
+
+
+class _NotFast(Exception):
+    """The arguments are not a plain form of a reading command: typer takes them."""
+
+
+def fast_call(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """``(function name, keyword arguments)`` when ``args`` can skip typer, else None."""
+    if not args or args[0] not in FAST or any(a in ("--help", "-h") for a in args):
+        return None
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> Any:  # typer will say it, in its own words
+            raise _NotFast(message)
+
+    name, positional, options = FAST[args[0]]
+    parser = Parser(add_help=False, allow_abbrev=False, argument_default=argparse.SUPPRESS)
+    for dest, flags, kind in options:
+        if kind is bool:
+            parser.add_argument(*flags, dest=dest, action="store_true")
+        else:
+            parser.add_argument(*flags, dest=dest, type=kind)
+    if positional is not None:
+        parser.add_argument(positional[0], nargs=positional[1])
+    try:
+        values = vars(parser.parse_args(args[1:]))
+    except _NotFast:
+        return None
+    if positional is not None and positional[0] not in values:
+        return None  # a missing argument: typer's message
+    if values.get("limit", 1) < 1:
+        return None  # out of range: typer's message
+    return name, values
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``kb`` script and of ``python -m kb``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    call = fast_call(args)
+    if call is None:
+        from kb.cli import app
+
+        app(args=args, prog_name="kb")
+        return
+    from kb import commands
+    from kb.errors import KbError
+
+    name, values = call
+    try:
+        code = getattr(commands, name)(**values)
+    except KbError as exc:
+        code = commands.fail(exc)
+    raise SystemExit(code)
