@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,8 @@ from kb.vocab import Vocabulary, defaults, load_vocabulary
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
 INDEXER = "4"
+# Files changed less than this long before a sync are re-read by the next one (racy stat).
+RACY_NS = 2_000_000_000
 BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -223,26 +227,32 @@ def sync(loc: Location, *, rebuild: bool = False, progress: Progress | None = No
 def _sync(
     conn: sqlite3.Connection, loc: Location, *, rebuild: bool, progress: Progress | None
 ) -> SyncReport:
+    started = time.time_ns()
     data_key = f"{INDEXER}:{_stat_key(loc.data_file)}"
     vocab_changed = data_key != _meta(conn, "vocabulary_stat")
     disk = scan(loc.kb_dir)
+    # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
+    # and the check costs one comparison instead of a lookup per file.
+    snapshot = marshal.dumps(disk)
+    fresh = not (rebuild or vocab_changed)
+    if fresh and snapshot == _snapshot(conn):
+        problems = json.loads(_meta(conn, "problems") or "[]")
+        return SyncReport(unchanged=len(disk) - len(problems), problems=problems)
     known = (
-        {}
-        if (rebuild or vocab_changed)
-        else {
+        {
             row[0]: (row[1], row[2], row[3])
             for row in conn.execute("SELECT path, size, mtime_ns, hash FROM files")
         }
+        if fresh
+        else {}
     )
     changed = sorted(p for p, st in disk.items() if known.get(p, (None, None))[:2] != st)
     removed = [p for p in known if p not in disk]
-    if not (rebuild or vocab_changed or changed or removed):
-        return SyncReport(unchanged=len(disk))
 
     conn.execute("BEGIN IMMEDIATE")
     try:
         vocab = vocabulary(conn)
-        if rebuild or vocab_changed:
+        if not fresh:
             vocab = load_vocabulary(loc.data_file)
             _set_meta(conn, "vocabulary", json.dumps(vocab.to_dict(), ensure_ascii=False))
             _set_meta(conn, "vocabulary_stat", data_key)
@@ -252,16 +262,33 @@ def _sync(
         for path in removed:
             _forget(conn, path)
         writer = _Writer(conn, vocab)
+        racy = started - RACY_NS
         for done, path in enumerate(changed, 1):
-            _sync_file(conn, loc, vocab, path, disk[path], known.get(path), writer, report)
+            size, mtime = disk[path]
+            # A file changed in the same clock tick as this sync could change again
+            # without its stat showing it: remember no time for it, so the next sync
+            # re-reads it (and finds it unchanged by its hash).
+            stat = (size, mtime if mtime < racy else -1)
+            _sync_file(conn, loc, vocab, path, stat, known.get(path), writer, report)
             if progress is not None:
                 progress(done, len(changed))
         writer.flush()
+        recent = any(mtime >= racy for _, mtime in disk.values())
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshot', ?)",
+            (b"" if recent else snapshot,),
+        )
+        _set_meta(conn, "problems", json.dumps(report.problems, ensure_ascii=False))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return report
+
+
+def _snapshot(conn: sqlite3.Connection) -> bytes | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
+    return row[0] if row is not None and isinstance(row[0], bytes) and row[0] else None
 
 
 def _sync_file(

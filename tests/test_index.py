@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,40 @@ def test_a_corrupt_index_is_a_clear_error(kb_dir: Path, run: Run) -> None:
     result = run("list")
     assert result.exit_code == 1
     assert "cannot open it" in result.stderr and "delete the file" in result.stderr
+
+
+def test_an_edit_in_the_same_clock_tick_is_not_missed(empty_kb: Path) -> None:
+    loc = locate(empty_kb)
+    path = write_recap(empty_kb, body="# A\n\nLe mot alpha.\n")
+    sync(loc)
+    before = path.stat()
+    # Same size, same mtime: only the content tells the change (as when a file is
+    # rewritten in the same tick as the sync that read it).
+    path.write_text(path.read_text().replace("alpha", "gamma"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = sync(loc)
+    assert report.updated == 1
+    with sqlite3.connect(loc.db) as conn:
+        hits = conn.execute("SELECT count(*) FROM recaps_fts WHERE recaps_fts MATCH 'gamma'")
+        assert hits.fetchone()[0] == 1
+
+
+def test_nothing_changed_is_answered_from_the_snapshot(kb_dir: Path) -> None:
+    loc = locate(kb_dir)
+    old = time.time_ns() - 10_000_000_000
+    for path in kb_dir.glob("*.md"):
+        os.utime(path, ns=(old, old))
+    sync(loc)
+
+    def sizes() -> set[int]:
+        with sqlite3.connect(loc.db) as conn:
+            return {row[0] for row in conn.execute("SELECT size FROM files")}
+
+    with sqlite3.connect(loc.db) as conn:
+        conn.execute("UPDATE files SET size = -5")  # only the snapshot can say "unchanged"
+    assert sync(loc).unchanged == 5
+    assert sizes() == {-5}
+    (kb_dir / "2023-10-10-sud.md").write_text("---\ndate: 2023-10-10\n---\n")
+    report = sync(loc)  # a change: every file is compared with the files table again
+    assert (report.invalid, report.unchanged, report.removed) == (1, 4, 0)
+    assert -5 not in sizes()
