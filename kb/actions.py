@@ -10,6 +10,7 @@ only names of two words or more count, so an acronym like "HD" or a common word 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kb.recaps import Section
 from kb.text import fold
@@ -21,14 +22,15 @@ def _words(text: str) -> str:
     return " " + fold(text).replace("-", " ") + " "
 
 
-def _names(action: Action) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=256)
+def _names(action: Action) -> tuple[tuple[str, bool], ...]:
     """Each name as folded words, with whether it may count in body text."""
     out = []
     for name in action.names:
         words = _words(name)
         if words.strip():
             out.append((words, len(words.split()) >= 2))
-    return out
+    return tuple(out)
 
 
 def mentions(vocab: Vocabulary, sections: Sequence[Section]) -> dict[str, list[int]]:

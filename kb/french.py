@@ -139,6 +139,7 @@ def forms_text(text: str) -> str:
 # -- inclusive writing ----------------------------------------------------------------
 
 
+@lru_cache(maxsize=16384)
 def inclusive_forms(base: str, suffixes: str) -> tuple[str, ...]:
     """The words an inclusive form stands for (lower case): masculine and feminine,
     singular and plural. ``("acteur", "-rices")`` -> ``acteur, acteurs, actrice, actrices``."""

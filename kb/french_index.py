@@ -12,14 +12,15 @@ Two FTS5 tables, ``recaps_fr`` and ``sections_fr``, one row per recap and per se
 
 They are regular FTS5 tables filled from Python (the stems need PyStemmer, which SQL
 triggers cannot call), written when sync writes recaps and emptied by SQL triggers
-when a recap or a section row is deleted, whatever deletes it. The core tables
-``recaps_fts`` and ``sections_fts`` stay as they were: ``--raw`` queries use them.
+when a recap or a section row is deleted, whatever deletes it. They are the only
+full-text index: ``--raw`` queries them too (``head:`` and ``body:`` are its columns).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from kb import french
 
@@ -57,29 +58,52 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def add(conn: sqlite3.Connection, recap_ids: Iterable[str]) -> None:
-    """Write the French rows of these recaps (already in ``recaps`` and ``sections``)."""
+    """Write the French rows of these recaps (already in ``recaps`` and ``sections``).
+
+    Each section is analysed once: a recap's stems and forms are its title's, then its
+    sections' in order (its text is its sections' headings and texts, joined).
+    """
     ids = list(recap_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         slots = ",".join("?" * len(chunk))
-        recaps = conn.execute(
-            f"SELECT n, title, text FROM recaps WHERE id IN ({slots})", chunk
-        ).fetchall()
-        sections = conn.execute(
-            f"SELECT n, heading, text FROM sections WHERE recap_id IN ({slots})", chunk
-        ).fetchall()
-        _insert(conn, "recaps_fr", recaps)
-        _insert(conn, "sections_fr", sections)
+        section_rows = []
+        parts: dict[str, list[str]] = {}
+        forms: dict[str, list[str]] = {}
+        for n, recap_id, heading, text in conn.execute(
+            f"SELECT n, recap_id, heading, text FROM sections WHERE recap_id IN ({slots})"
+            " ORDER BY recap_id, position",
+            chunk,
+        ):
+            row = _row(n, heading or "", text or "")
+            section_rows.append(row)
+            parts.setdefault(recap_id, []).extend(row[3:5])
+            forms.setdefault(recap_id, []).append(row[5])
+        recap_rows = [
+            (
+                n,
+                title,
+                text,
+                french.stems_text(title),
+                " ".join(p for p in parts.get(recap_id, ()) if p),
+                " ".join(f for f in (french.forms_text(title), *forms.get(recap_id, ())) if f),
+            )
+            for n, recap_id, title, text in conn.execute(
+                f"SELECT n, id, title, text FROM recaps WHERE id IN ({slots})", chunk
+            )
+        ]
+        _insert(conn, "recaps_fr", recap_rows)
+        _insert(conn, "sections_fr", section_rows)
 
 
-def _insert(conn: sqlite3.Connection, table: str, rows: list[sqlite3.Row]) -> None:
-    values = []
-    for n, head, body in rows:
-        head, body = head or "", body or ""
-        forms = f"{french.forms_text(head)} {french.forms_text(body)}".strip()
-        values.append((n, head, body, french.stems_text(head), french.stems_text(body), forms))
+def _row(n: int, head: str, body: str) -> tuple[int, str, str, str, str, str]:
+    forms = f"{french.forms_text(head)} {french.forms_text(body)}".strip()
+    return (n, head, body, french.stems_text(head), french.stems_text(body), forms)
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
     conn.executemany(
-        f"INSERT INTO {table}(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", values
+        f"INSERT INTO {table}(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows
     )
 
 

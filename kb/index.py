@@ -24,7 +24,7 @@ from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "4"
+INDEXER = "5"
 # Files changed less than this long before a sync are re-read by the next one (racy stat).
 RACY_NS = 2_000_000_000
 BATCH = 500
@@ -116,10 +116,20 @@ def _m003_french(conn: sqlite3.Connection) -> None:
     french_index.migrate(conn)  # stems and inclusive forms beside the words
 
 
+def _m004_one_word_index(conn: sqlite3.Connection) -> None:
+    # The French tables hold the words as written too: the core FTS tables were a second
+    # index of the same text, paid for at every write. --raw now queries the French ones.
+    for table in ("recaps", "sections"):
+        for suffix in ("ai", "ad", "au"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {table}_{suffix}")
+        conn.execute(f"DROP TABLE IF EXISTS {table}_fts")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
     _m003_french,
+    _m004_one_word_index,
 )
 
 
@@ -215,13 +225,41 @@ def sync(loc: Location, *, rebuild: bool = False, progress: Progress | None = No
 
     Files are re-read when their size or mtime changed, and re-indexed when their content
     hash changed. Invalid files are reported (and not indexed) on every sync until fixed.
-    Runs in one transaction: an interrupted sync leaves the previous index.
+    Runs in one transaction: an interrupted sync leaves the previous index. A rebuild (or
+    a first index) is written to a new file that replaces the old one when complete.
     """
+    if rebuild or not loc.db.exists():
+        return _build(loc, progress)
     conn = connect(loc.db)
     try:
         return _sync(conn, loc, rebuild=rebuild, progress=progress)
     finally:
         conn.close()
+
+
+def _build(loc: Location, progress: Progress | None) -> SyncReport:
+    """A whole index in a fresh file, then renamed over the old one.
+
+    Nothing else can read the fresh file before the rename, so it needs no rollback
+    journal and no flush to disk until the end: the slowest parts of a large write.
+    """
+    fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
+    fresh.unlink(missing_ok=True)
+    try:
+        conn = connect(fresh)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            report = _sync(conn, loc, rebuild=True, progress=progress)
+            conn.execute("PRAGMA synchronous = FULL")
+        finally:
+            conn.close()
+        with open(fresh, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(fresh, loc.db)
+    finally:
+        fresh.unlink(missing_ok=True)
+    return report
 
 
 def _sync(
@@ -306,7 +344,8 @@ def _sync_file(
         data = (loc.kb_dir / path).read_bytes()
     except OSError as exc:
         report.problems.append(f"{shown}: cannot be read ({exc.strerror})")
-        _forget(conn, path)
+        if before is not None:
+            _forget(conn, path)
         return
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if before is not None and before[2] == digest:
@@ -321,9 +360,11 @@ def _sync_file(
         writer.check_unique(conn, loc, recap.id, path)
     except RecapError as exc:
         report.problems.append(str(exc))
-        _forget(conn, path)
+        if before is not None:
+            _forget(conn, path)
         return
-    _forget(conn, path)
+    if before is not None:  # a path the index has not seen has nothing to forget
+        _forget(conn, path)
     writer.add(recap, stat, digest)
     if before is None:
         report.added += 1

@@ -144,9 +144,9 @@ def search(
     where, params = _where(filters)
     sql = (
         "SELECT r.id, r.date, r.basin, r.path, f.rank AS rank,"
-        f" highlight(recaps_fts, 0, '{MARK_START}', '{MARK_END}') AS title"
-        " FROM recaps_fts f JOIN recaps r ON r.n = f.rowid"
-        f" WHERE recaps_fts MATCH ?{where} ORDER BY f.rank LIMIT ?"
+        f" highlight(recaps_fr, 0, '{MARK_START}', '{MARK_END}') AS title"
+        " FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
+        f" WHERE recaps_fr MATCH ?{where} ORDER BY f.rank LIMIT ?"
     )
     rows = _run(conn, sql, [match_all, *params, limit], raw)
     hits = {
@@ -173,10 +173,10 @@ def _attach_sections(
     slots = ",".join("?" * len(hits))
     sql = (
         "SELECT s.recap_id, s.position, f.rank AS rank,"
-        f" highlight(sections_fts, 0, {marks}) AS heading,"
-        f" snippet(sections_fts, 1, {marks}, '…', {SNIPPET_TOKENS}) AS snippet"
-        " FROM sections_fts f JOIN sections s ON s.n = f.rowid"
-        f" WHERE sections_fts MATCH ? AND s.recap_id IN ({slots}) ORDER BY f.rank"
+        f" highlight(sections_fr, 0, {marks}) AS heading,"
+        f" snippet(sections_fr, 1, {marks}, '…', {SNIPPET_TOKENS}) AS snippet"
+        " FROM sections_fr f JOIN sections s ON s.n = f.rowid"
+        f" WHERE sections_fr MATCH ? AND s.recap_id IN ({slots}) ORDER BY f.rank"
     )
     for row in _run(conn, sql, [match, *hits], raw):
         hits[row["recap_id"]].sections.append(

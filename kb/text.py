@@ -10,12 +10,15 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # C0/C1 control characters except tab and newline: never sent to a terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+# Combining diacritical marks (the blocks Latin, Greek and Cyrillic letters use).
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def strip_accents(text: str) -> str:
     """``"Hôpital"`` -> ``"Hopital"``: drop combining marks after NFKD."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def fold(text: str) -> str:

@@ -42,7 +42,7 @@ def test_add_edit_delete_between_two_syncs(empty_kb: Path) -> None:
     assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 0)
     assert ids(loc.db) == ["2025-01-10-sud", "2025-01-12-sud-est"]
     with sqlite3.connect(loc.db) as conn:
-        found = conn.execute("SELECT count(*) FROM recaps_fts WHERE recaps_fts MATCH 'mobilite'")
+        found = conn.execute("SELECT count(*) FROM recaps_fr WHERE recaps_fr MATCH 'mobilite'")
         assert found.fetchone()[0] == 1
 
 
@@ -201,7 +201,7 @@ def test_an_edit_in_the_same_clock_tick_is_not_missed(empty_kb: Path) -> None:
     report = sync(loc)
     assert report.updated == 1
     with sqlite3.connect(loc.db) as conn:
-        hits = conn.execute("SELECT count(*) FROM recaps_fts WHERE recaps_fts MATCH 'gamma'")
+        hits = conn.execute("SELECT count(*) FROM recaps_fr WHERE recaps_fr MATCH 'gamma'")
         assert hits.fetchone()[0] == 1
 
 
