@@ -118,6 +118,7 @@ def sync_summary(report: SyncReport) -> None:
 
 
 def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit: int) -> None:
+    from rich.console import Group
     from rich.padding import Padding
     from rich.text import Text
 
@@ -125,6 +126,7 @@ def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit
     if not hits:
         console.print(Text(f"No recap matches {one_line(query)!r}."))
         return
+    items: list[Any] = []  # printed at once: one pass of rich's layout, not one per line
     for hit in hits:
         header = Text.assemble(
             (hit.date, "bold"),
@@ -135,19 +137,20 @@ def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit
             overflow="ellipsis",
         )
         header.append_text(marked(hit.title, "bold"))
-        console.print(header)
+        items.append(header)
         for section in hit.sections[:SECTIONS_SHOWN]:
             heading = section.heading or "Introduction"
-            console.print(Padding(marked(heading, "bold cyan"), (0, 0, 0, 2), expand=False))
-            console.print(Padding(marked(section.snippet), (0, 0, 0, 4), expand=False))
+            items.append(Padding(marked(heading, "bold cyan"), (0, 0, 0, 2), expand=False))
+            items.append(Padding(marked(section.snippet), (0, 0, 0, 4), expand=False))
         hidden = len(hit.sections) - SECTIONS_SHOWN
         more = f" ({hidden} more matching section{'s' if hidden > 1 else ''})" if hidden > 0 else ""
-        console.print(
+        items.append(
             Padding(Text(f"kb show {hit.id}{more}", style="dim"), (0, 0, 0, 2), expand=False)
         )
-        console.print()
+        items.append(Text())
     more = " (--limit shows more)" if len(hits) >= limit else ""
-    console.print(Text(f"{len(hits)} recap{'s' if len(hits) > 1 else ''}{more}", style="dim"))
+    items.append(Text(f"{len(hits)} recap{'s' if len(hits) > 1 else ''}{more}", style="dim"))
+    console.print(Group(*items))
 
 
 def search_notes(notes: list[str], *, to_stderr: bool) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -60,6 +58,9 @@ def make_filters(
 def parse_day(text: str, option: str, *, end: bool) -> str:
     """``2024``, ``2024-06`` or ``2024-06-10`` as an ISO day: the first of the period, or
     the last when ``end``."""
+    import calendar  # lazy: only date filters need it
+    import datetime as dt
+
     parts = text.strip().split("-")
     try:
         numbers = [int(p) for p in parts]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 
@@ -33,6 +32,8 @@ def fold(text: str) -> str:
 def close_matches(word: str, candidates: list[str], n: int = 3) -> list[str]:
     """Candidates that look like ``word`` (by folded form), best first: those that extend
     it, then those nearly as similar as the best one."""
+    import difflib  # lazy: only error messages need it
+
     key = fold(word)
     by_key = {fold(c): c for c in candidates}
     scored = []
