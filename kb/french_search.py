@@ -191,37 +191,45 @@ class _Query:
             )
             for row in rows
         }
-        # Sections that hold every word first; where the words are spread over several
-        # sections, the sections that hold any of them; else the first section.
+        # Which sections to show is decided here, with the highlighter's own matching,
+        # not by FTS5: ranking sections with FTS5 scores every section of the index that
+        # has a query word (all of them, for a common word) to keep a few.
         if hits:
-            self._attach(hits, expression(terms, self.features), matcher)
-        spread = {k: h for k, h in hits.items() if not h.sections}
-        if spread:
-            self._attach(spread, expression(terms, self.features, every=False), matcher)
-        for hit in hits.values():
-            if not hit.sections:
-                self._first_section(hit, matcher)
+            self._attach(hits, terms, matcher)
         return list(hits.values())
 
-    def _attach(self, hits: dict[str, RecapHit], match: str, matcher: Matcher) -> None:
+    def _attach(self, hits: dict[str, RecapHit], terms: list[Term], matcher: Matcher) -> None:
+        """Each recap's sections that hold every word of the query, best first; where the
+        words are spread over several sections, those that hold any; else the first."""
+        wanted = {i for i, term in enumerate(terms) if not term.negated}
         slots = ",".join("?" * len(hits))
-        sql = (
-            "SELECT s.recap_id, s.position, s.heading, s.text, f.rank AS rank"
-            " FROM sections_fr f JOIN sections s ON s.n = f.rowid"
-            f" WHERE sections_fr MATCH ? AND s.recap_id IN ({slots}) ORDER BY f.rank"
-        )
-        for row in self.conn.execute(sql, [match, *hits]):
-            hits[row["recap_id"]].sections.append(_section(row, matcher, -row["rank"]))
-
-    def _first_section(self, hit: RecapHit, matcher: Matcher) -> None:
-        """A recap matched through its title only: show the start of its first section."""
-        row = self.conn.execute(
-            "SELECT position, heading, text FROM sections WHERE recap_id = ?"
-            " ORDER BY position LIMIT 1",
-            (hit.id,),
-        ).fetchone()
-        if row is not None:
-            hit.sections.append(_section(row, matcher, 0.0))
+        found: dict[str, list[tuple[tuple[int, int, int], SectionHit]]] = {}
+        firsts: dict[str, Any] = {}
+        for row in self.conn.execute(
+            "SELECT recap_id, position, heading, text FROM sections"
+            f" WHERE recap_id IN ({slots}) ORDER BY recap_id, position",
+            list(hits),
+        ):
+            firsts.setdefault(row["recap_id"], row)
+            in_heading = matcher.spans(french.analyse(row["heading"]))
+            in_text = matcher.spans(french.analyse(row["text"]))
+            held = {span.term for span in in_heading + in_text}
+            if not held:
+                continue
+            # Every word first, then more of the words, then more matches (a match in
+            # the heading counts three times, as in the index's bm25 weights).
+            score = 3 * len(in_heading) + len(in_text)
+            key = (int(wanted <= held), len(held), score)
+            found.setdefault(row["recap_id"], []).append(
+                (key, _section(row, matcher, float(score)))
+            )
+        for recap_id, hit in hits.items():
+            candidates = sorted(found.get(recap_id, []), key=lambda c: c[0], reverse=True)
+            if candidates and candidates[0][0][0]:
+                candidates = [c for c in candidates if c[0][0]]
+            hit.sections = [section for _, section in candidates]
+            if not hit.sections and recap_id in firsts:  # matched through its title only
+                hit.sections = [_section(firsts[recap_id], matcher, 0.0)]
 
 
 def _section(row: Any, matcher: Matcher, score: float) -> SectionHit:
