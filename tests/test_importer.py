@@ -11,7 +11,7 @@ from kb.actions import detect_actions
 from kb.add import compose
 from kb.errors import UsageError
 from kb.importer import convert, find_dates, parse_date, structure
-from kb.recaps import body_of, parse_recap
+from kb.recaps import FIELDS, body_of, parse_recap
 from kb.vocab import defaults
 from tests.conftest import BUNDLED, SEEDS
 
@@ -24,20 +24,7 @@ SEED_IDS = {
     "004": "2025-06-12-centre-ouest",
 }
 PAIRS = [(next(SEEDS.glob(f"{n}_*.txt")), BUNDLED / f"{i}.md") for n, i in SEED_IDS.items()]
-COMPARED = (
-    "date",
-    "basin",
-    "title",
-    "edition",
-    "participants",
-    "team",
-    "support_group",
-    "tags",
-    "actions",
-    "next_meeting",
-    "next_meeting_place",
-    "source",
-)
+COMPARED = FIELDS  # every frontmatter field
 
 
 def words(text: str) -> list[str]:
