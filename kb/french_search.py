@@ -21,6 +21,7 @@ from kb.french_query import Features, Parsed, Term, Word, build, expression, par
 from kb.french_query import synonym_groups as _synonym_groups
 from kb.search import Filters, RecapHit, SectionHit, _where, parse_day
 from kb.snippets import Matcher, mark, snippet
+from kb.text import strip_accents
 from kb.vocab import Vocabulary
 
 ALL = Features()
@@ -205,12 +206,18 @@ class _Query:
         slots = ",".join("?" * len(hits))
         found: dict[str, list[tuple[tuple[int, int, int], SectionHit]]] = {}
         firsts: dict[str, Any] = {}
+        # A section can only match if some query token's first letters are in it: a
+        # cheap test that spares analysing most sections when the words are rare.
+        needles = {token[:4] for _, alt in matcher.alts for token in alt.tokens}
         for row in self.conn.execute(
             "SELECT recap_id, position, heading, text FROM sections"
             f" WHERE recap_id IN ({slots}) ORDER BY recap_id, position",
             list(hits),
         ):
             firsts.setdefault(row["recap_id"], row)
+            folded = strip_accents(f"{row['heading']}\n{row['text']}".lower())
+            if not any(needle in folded for needle in needles):
+                continue
             in_heading = matcher.spans(french.analyse(row["heading"]))
             in_text = matcher.spans(french.analyse(row["text"]))
             held = {span.term for span in in_heading + in_text}
