@@ -82,24 +82,32 @@ def marked(text: str, style: str = "", mark_style: str = HIGHLIGHT) -> Text:
 
 @contextmanager
 def progress(label: str, threshold: int = 200) -> Iterator[Progress]:
-    """A progress callback: a rich bar on a terminal for long runs, nothing otherwise."""
+    """A progress callback: a rich bar on a terminal for long runs, nothing otherwise.
+
+    The bar (and rich.progress, a costly import) only comes with the first long run:
+    the usual sync, with nothing to do, pays nothing for it.
+    """
     if not sys.stderr.isatty():
         yield lambda done, total: None
         return
-    from rich.progress import Progress as Bar
+    state: dict[str, Any] = {}
 
-    with Bar(console=stderr(), transient=True) as bar:
-        task = None
+    def update(done: int, total: int) -> None:
+        if total < threshold:
+            return
+        if "bar" not in state:
+            from rich.progress import Progress as Bar
 
-        def update(done: int, total: int) -> None:
-            nonlocal task
-            if total < threshold:
-                return
-            if task is None:
-                task = bar.add_task(label, total=total)
-            bar.update(task, completed=done)
+            state["bar"] = Bar(console=stderr(), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(label, total=total)
+        state["bar"].update(state["task"], completed=done)
 
+    try:
         yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
 
 
 # -- commands -------------------------------------------------------------------------
