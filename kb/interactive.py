@@ -230,31 +230,50 @@ def add_from_template(loc: Location, opts: Options) -> None:
     text = template(
         vocab, date=date, basin=basin, edition=opts.edition, participants=opts.participants
     )
-    plan = _edit_until_valid(loc, vocab, text, prefix=f"kb-add-{date}-{basin}-", opts=opts)
-    render.added(commit(plan), vocab)
+    plan, draft = _edit_until_valid(loc, vocab, text, prefix=f"kb-add-{date}-{basin}-", opts=opts)
+    try:
+        result = commit(plan)
+    except KbError as exc:  # the draft stays until the recap is written
+        raise KbError(f"{exc}; {_kept(draft)}") from None
+    draft.unlink(missing_ok=True)
+    render.added(result, vocab)
+
+
+def _kept(draft: Path) -> str:
+    return f"your draft is kept in {draft}: finish it, then run kb add {shlex.quote(str(draft))}"
+
+
+def _read_draft(draft: Path) -> bytes:
+    try:
+        return draft.read_bytes()
+    except OSError as exc:
+        raise KbError(
+            f"the draft {draft} cannot be read after editing ({exc.strerror}); nothing written"
+        ) from None
 
 
 def _edit_until_valid(
     loc: Location, vocab: Vocabulary, text: str, *, prefix: str, opts: Options
-) -> Plan:
-    """Open the editor on the template until the draft is a valid recap. On an error the
-    editor opens again, or the draft stays in a file whose path is printed."""
+) -> tuple[Plan, Path]:
+    """Open the editor on the template until the draft is a valid recap: the plan to write
+    it, and the draft (the caller removes it once written). On an error the editor opens
+    again, or the draft stays in a file whose path is printed."""
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=".md")
     draft = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
     pristine = draft.read_bytes()
-    kept = f"your draft is kept in {draft}: finish it, then run kb add {shlex.quote(str(draft))}"
+    kept = _kept(draft)
     try:
         while True:
             try:
                 status = run_editor(draft)
             except KbError as exc:
-                if draft.read_bytes() == pristine:
+                if _read_draft(draft) == pristine:
                     draft.unlink()
                     raise
                 raise KbError(f"{exc}; {kept}") from None
-            data = draft.read_bytes()
+            data = _read_draft(draft)
             if status != 0:
                 if data == pristine:
                     draft.unlink()
@@ -272,8 +291,7 @@ def _edit_until_valid(
                 if not typer.confirm("Edit the draft again?", default=True, err=True):
                     raise KbError(f"nothing written; {kept}") from None
                 continue
-            draft.unlink()
-            return plan
+            return plan, draft
     except (KeyboardInterrupt, typer.Abort):
         if draft.exists():
             render.note(f"Interrupted: {kept}.")

@@ -225,7 +225,7 @@ def test_at_a_terminal_declining_writes_nothing(empty_kb: Path, run: Run, termin
 @pytest.fixture
 def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """$VISUAL is a script that applies to the file the next edit listed in edits.json: a
-    list of [old, new] replacements, null to leave the file as it is, or "fail"."""
+    list of [old, new] replacements, null to leave the file as it is, "fail" or "remove"."""
     script = tmp_path / "editor.py"
     script.write_text(
         "import json, pathlib, sys\n"
@@ -238,6 +238,9 @@ def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "if edit == 'fail':\n"
         "    sys.exit(3)\n"
         "path = pathlib.Path(sys.argv[1])\n"
+        "if edit == 'remove':\n"
+        "    path.unlink()\n"
+        "    sys.exit(0)\n"
         "text = path.read_text(encoding='utf-8')\n"
         "for old, new in edit or []:\n"
         "    text = text.replace(old, new)\n"
@@ -326,3 +329,32 @@ def test_template_without_terminal_or_editor_says_to_use_a_file(
     assert result.exit_code == 2
     assert "no editor: set VISUAL or EDITOR" in result.stderr and "kb add FILE.md" in result.stderr
     assert list(empty_kb.iterdir()) == []
+
+
+def test_template_removed_by_the_editor_is_a_one_line_error(
+    empty_kb: Path, run: Run, terminal: None, editor: Path
+) -> None:
+    edits(editor, "remove")
+    result = run("add", "--date", "2025-03-01", "--basin", "sud")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the draft ") and "nothing written" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert list(empty_kb.iterdir()) == []
+
+
+def test_template_draft_is_kept_when_the_recap_cannot_be_written(
+    empty_kb: Path, run: Run, terminal: None, editor: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kb.interactive
+    from kb.errors import KbError
+
+    def disk_full(plan: object) -> None:
+        raise KbError("recaps/2025-03-01-sud.md: cannot be written (No space left on device)")
+
+    monkeypatch.setattr(kb.interactive, "commit", disk_full)
+    edits(editor, [TEXT])
+    result = run("add", "--date", "2025-03-01", "--basin", "sud")
+    assert result.exit_code == 1
+    [draft] = drafts(editor)
+    assert f"your draft is kept in {draft}" in result.stderr
+    assert "Très utile." in draft.read_text()
