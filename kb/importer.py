@@ -151,7 +151,8 @@ def parse_date(text: str, *, option: str = "--date") -> str:
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2028": "\n"})
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_BULLET = re.compile(r"^(\s*)([-*+•‣◦▪▸►›–—])\s+(.*)$")
+# "+" and a dash before a number are signs ("+ 3 partenaires", "– 5 %"), not bullets.
+_BULLET = re.compile(r"^(\s*)([-*•‣◦▪▸►›]|[–—](?=\s+\D))\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,2}[.)])\s+(.*)$")
 _NESTED = "‣◦▪▸►›"
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?:(?!\1).)+\1[\s!.?:]*$")
@@ -229,7 +230,8 @@ def _item(line: str) -> str | None:
         indent, mark, text = bullet.groups()
         nested = bool(indent) or mark in _NESTED
         inner = _BULLET.match(text)
-        if inner and not inner.group(1):  # "- › text": a second mark means one level down
+        # "- › text": a second, nesting mark means one level down
+        if inner and not inner.group(1) and inner.group(2) in _NESTED:
             nested, text = True, inner.group(3)
         return ("  - " if nested else "- ") + text.strip()
     numbered = _NUMBERED.match(line)

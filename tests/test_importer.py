@@ -197,3 +197,17 @@ def test_seed_saved_by_another_tool_reads_the_same(seed: Path, bundled: Path) ->
     plain, saved = convert(text, vocab), convert(other, vocab)
     assert saved.fields == plain.fields
     assert saved.body == plain.body.replace("'", "’")
+
+
+def test_signs_are_not_taken_for_bullets() -> None:
+    text = (
+        "Retour sur l'Atelier du Changement du 3 mars 2025\n\nLe bassin Sud a fait le point.\n\n"
+        "- + de 10 personnes inscrites\n- – 5 % de budget\n+ 3 nouveaux partenaires\n"
+        "– une rencontre en avril\n- › un point imbriqué\n"
+    )
+    body = convert(text, defaults()).body
+    assert "- + de 10 personnes inscrites" in body
+    assert "- – 5 % de budget" in body
+    assert "+ 3 nouveaux partenaires" in body
+    assert "- une rencontre en avril" in body
+    assert "  - un point imbriqué" in body
