@@ -9,17 +9,22 @@ import typer
 from typer.core import TyperGroup
 
 from kb import __version__, commands
-from kb.errors import KbError
 
 
 class _Group(TyperGroup):
     """Turns every KbError into one ``Error: …`` line on stderr and a non-zero exit."""
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KbError as exc:
-            raise typer.Exit(commands.fail(exc)) from None
+        result: list[Any] = []
+
+        def call() -> int:
+            result.append(super(_Group, self).invoke(ctx))
+            return 0
+
+        code = commands.guarded(call)
+        if code:
+            raise typer.Exit(code)
+        return result[0] if result else None
 
 
 app = typer.Typer(
@@ -113,7 +118,7 @@ def search(
     until: Until = None,
     year: Year = None,
     limit: Annotated[
-        int, typer.Option(min=1, metavar="N", help="At most this many recaps.")
+        int, typer.Option(min=1, max=10_000, metavar="N", help="At most this many recaps.")
     ] = commands.DEFAULT_LIMIT,
     raw: Annotated[bool, typer.Option("--raw", help="Pass QUERY to SQLite FTS5 as is.")] = False,
     json: Json = False,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb import render
-from kb.errors import KbError
+from kb.errors import ConfigError, KbError
 
 if TYPE_CHECKING:
     from kb.config import Location
@@ -28,6 +29,25 @@ def fail(exc: KbError) -> int:
     """Report a user's mistake in one line on stderr; the exit status to use."""
     render.error(str(exc))
     return exc.exit_code
+
+
+def guarded(call: Callable[[], int]) -> int:
+    """Run a command; what goes wrong in a way the user can act on is one line on stderr
+    and an exit status, never a traceback."""
+    try:
+        return call()
+    except KbError as exc:
+        return fail(exc)
+    except sqlite3.DatabaseError as exc:
+        return fail(
+            ConfigError(
+                f"the index cannot be used ({exc}); run kb index --rebuild, or delete it: "
+                "it is rebuilt from the recaps"
+            )
+        )
+    except KeyboardInterrupt:
+        render.error("interrupted")
+        return 130
 
 
 def _open(kb_dir: PathArg, db: PathArg) -> tuple[Location, sqlite3.Connection, Vocabulary]:

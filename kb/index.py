@@ -186,7 +186,7 @@ def scan(kb_dir: Path) -> dict[str, tuple[int, int]]:
                 name = entry.name
                 if name.startswith("."):
                     continue
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):
                     stack.append((prefix + name + "/", entry.path))
                 elif name.endswith(".md") and name.lower() != "readme.md" and entry.is_file():
                     st = entry.stat()
@@ -243,6 +243,7 @@ def _build(loc: Location, progress: Progress | None) -> SyncReport:
     Nothing else can read the fresh file before the rename, so it needs no rollback
     journal and no flush to disk until the end: the slowest parts of a large write.
     """
+    _remove_stale_builds(loc.db)
     fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
     fresh.unlink(missing_ok=True)
     try:
@@ -256,10 +257,46 @@ def _build(loc: Location, progress: Progress | None) -> SyncReport:
             conn.close()
         with open(fresh, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(fresh, loc.db)
+        _replace(fresh, loc.db)
     finally:
         fresh.unlink(missing_ok=True)
     return report
+
+
+def _replace(fresh: Path, db: Path) -> None:
+    """Rename ``fresh`` over ``db`` while holding ``db``'s write lock, so no other kb is
+    writing it, and drop any journal a killed sync left: it belongs to the old file and
+    would be played back into the new one."""
+    old = None
+    if db.exists():
+        try:
+            old = sqlite3.connect(db, timeout=10, isolation_level=None)
+            old.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError:  # a damaged old index: nothing to wait for
+            if old is not None:
+                old.close()
+            old = None
+    try:
+        os.replace(fresh, db)
+        for suffix in ("-journal", "-wal", "-shm"):
+            db.with_name(db.name + suffix).unlink(missing_ok=True)
+    finally:
+        if old is not None:
+            old.close()
+
+
+def _remove_stale_builds(db: Path) -> None:
+    """Fresh files of rebuilds whose process is gone (killed before it could clean up)."""
+    for path in db.parent.glob(f"{db.name}.new-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # alive, someone else's
 
 
 def _sync(
@@ -267,28 +304,34 @@ def _sync(
 ) -> SyncReport:
     started = time.time_ns()
     data_key = f"{INDEXER}:{_stat_key(loc.data_file)}"
-    vocab_changed = data_key != _meta(conn, "vocabulary_stat")
     disk = scan(loc.kb_dir)
     # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
     # and the check costs one comparison instead of a lookup per file.
     snapshot = marshal.dumps(disk)
-    fresh = not (rebuild or vocab_changed)
-    if fresh and snapshot == _snapshot(conn):
-        problems = json.loads(_meta(conn, "problems") or "[]")
-        return SyncReport(unchanged=len(disk) - len(problems), problems=problems)
-    known = (
-        {
-            row[0]: (row[1], row[2], row[3])
-            for row in conn.execute("SELECT path, size, mtime_ns, hash FROM files")
-        }
-        if fresh
-        else {}
-    )
-    changed = sorted(p for p, st in disk.items() if known.get(p, (None, None))[:2] != st)
-    removed = [p for p in known if p not in disk]
+    if not rebuild:
+        settled = _settled(conn, data_key, snapshot, len(disk))
+        if settled is not None:
+            return settled
 
     conn.execute("BEGIN IMMEDIATE")
     try:
+        # Under the write lock: another kb may have synced while this one waited.
+        if not rebuild:
+            settled = _settled(conn, data_key, snapshot, len(disk))
+            if settled is not None:
+                conn.execute("COMMIT")
+                return settled
+        fresh = not rebuild and data_key == _meta(conn, "vocabulary_stat")
+        known = (
+            {
+                row[0]: (row[1], row[2], row[3])
+                for row in conn.execute("SELECT path, size, mtime_ns, hash FROM files")
+            }
+            if fresh
+            else {}
+        )
+        changed = sorted(p for p, st in disk.items() if known.get(p, (None, None))[:2] != st)
+        removed = [p for p in known if p not in disk]
         vocab = vocabulary(conn)
         if not fresh:
             vocab = load_vocabulary(loc.data_file)
@@ -322,6 +365,16 @@ def _sync(
         conn.execute("ROLLBACK")
         raise
     return report
+
+
+def _settled(
+    conn: sqlite3.Connection, data_key: str, snapshot: bytes, files: int
+) -> SyncReport | None:
+    """The report of a sync with nothing to do, or None when there is something to do."""
+    if data_key != _meta(conn, "vocabulary_stat") or snapshot != _snapshot(conn):
+        return None
+    problems = json.loads(_meta(conn, "problems") or "[]")
+    return SyncReport(unchanged=files - len(problems), problems=problems)
 
 
 def _snapshot(conn: sqlite3.Connection) -> bytes | None:

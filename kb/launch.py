@@ -48,6 +48,15 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
 }
 
 
+MAX_LIMIT = 10_000  # the same bound as kb/cli.py's --limit
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
 class _NotFast(Exception):
     """The arguments are not a plain form of a reading command: typer takes them."""
 
@@ -77,8 +86,13 @@ def fast_call(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         return None
     if positional is not None and positional[0] not in values:
         return None  # a missing argument: typer's message
-    if values.get("limit", 1) < 1:
+    if not 1 <= values.get("limit", 1) <= MAX_LIMIT:
         return None  # out of range: typer's message
+    if "--" not in args and any(
+        str(value).startswith("-")
+        for value in _listed(values.get(positional[0]) if positional else None)
+    ):
+        return None  # click reads a word starting with "-" as an option: typer says so
     return name, values
 
 
@@ -92,11 +106,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         app(args=args, prog_name="kb")
         return
     from kb import commands
-    from kb.errors import KbError
 
     name, values = call
-    try:
-        code = getattr(commands, name)(**values)
-    except KbError as exc:
-        code = commands.fail(exc)
-    raise SystemExit(code)
+    raise SystemExit(commands.guarded(lambda: getattr(commands, name)(**values)))

@@ -224,3 +224,18 @@ def test_nothing_changed_is_answered_from_the_snapshot(kb_dir: Path) -> None:
     report = sync(loc)  # a change: every file is compared with the files table again
     assert (report.invalid, report.unchanged, report.removed) == (1, 4, 0)
     assert -5 not in sizes()
+
+
+def test_a_symlink_loop_in_the_folder_is_not_followed(kb_dir: Path, run: Run) -> None:
+    (kb_dir / "loop").symlink_to("..", target_is_directory=True)
+    result = run("index")
+    assert result.exit_code == 0 and "5 recaps indexed" in result.stdout
+
+
+def test_a_rebuild_removes_what_killed_rebuilds_left(kb_dir: Path, run: Run) -> None:
+    run("index")
+    left = kb_dir / ".kb" / "index.sqlite.new-999999999"
+    left.write_bytes(b"half an index")
+    assert run("index", "--rebuild").exit_code == 0
+    assert not left.exists()
+    assert sorted(p.name for p in (kb_dir / ".kb").iterdir()) == [".gitignore", "index.sqlite"]

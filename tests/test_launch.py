@@ -111,3 +111,24 @@ def test_a_search_does_not_import_typer_yaml_or_sqlite_utils(kb_dir: Path, run: 
     )
     assert "HEAVY []" in done.stdout
     assert "Le Helpdesk du bassin" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "helpdesk", "--limit", "9223372036854775808"],
+        ["search", "-handicap santé"],
+        ["search", "helpdesk", "-2024"],
+        ["show", "-x"],
+    ],
+)
+def test_what_click_rejects_is_not_taken_by_the_fast_path(args: list[str], run: Run) -> None:
+    assert fast_call(args) is None
+    result = run(*args)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_a_query_starting_with_a_dash_after_double_dash(kb_dir: Path, run: Run) -> None:
+    args = ["search", "--", "-handicap santé mentale"]
+    assert fast_call(args) is not None
+    assert run(*args).exit_code == 0
