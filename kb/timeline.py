@@ -218,9 +218,23 @@ def _passages(action: Action, sections: Sequence[Section], positions: list[int])
         if named_in_heading(action, section.heading):
             out.append(Passage(section.position, section.heading, _until_closing(lines), "heading"))
         else:
-            # A name split over two lines is in the section but in none of its lines.
-            said = _lines_naming(action, lines) or lines
-            out.append(Passage(section.position, section.heading, said, "text"))
+            body = _until_closing(lines)
+            closing = lines[len(body) :]
+            said = _lines_naming(action, body)
+            # What the closing says (the next meeting's programme) is shown under its own
+            # first line, not under the heading of the section it happens to follow.
+            announced = _lines_naming(action, closing)
+            if said or not announced:
+                # A name split over two lines is in the section but in none of its lines.
+                out.append(Passage(section.position, section.heading, said or body, "text"))
+            if announced:
+                first = closing.index(announced[0])
+                opener = next(
+                    line
+                    for line in reversed(closing[: first + 1])
+                    if fold(line).startswith(CLOSING)
+                )
+                out.append(Passage(section.position, opener, announced, "text"))
     return out
 
 

@@ -303,3 +303,15 @@ def test_an_announced_meeting_took_place_when_a_recap_is_within_a_week() -> None
         assert status(day, recaps, later) == expected, gap
     assert status(day, [], dt.date(2025, 2, 1)) == "upcoming"
     assert status(day, [], day) == "upcoming"
+
+
+def test_what_the_closing_announces_is_not_put_under_the_last_section(
+    kb_dir: Path, run: Run
+) -> None:
+    import json
+
+    entries = json.loads(run("timeline", "--action", "lunch-reseau", "--json").stdout)
+    [sud_est] = [e for e in entries if e.get("id") == "2024-10-10-sud-est"]
+    [passage] = sud_est["passages"]
+    assert passage["section"] == "Save the date le 13/02/2025"
+    assert "Lunch réseau : 13h-14h" in passage["text"]
