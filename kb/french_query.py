@@ -47,6 +47,9 @@ FILTER_NAMES = {
 _FILTER = re.compile(
     r"(?<!\S)(" + "|".join(FILTER_NAMES) + r'):("([^"]*)"|[^\s"]+)(?!\S)', re.IGNORECASE
 )
+# A filter name with nothing after its colon ("basin: sud" typed with a space): the
+# name is no word to search for (it would be "corrected" into another word).
+_BARE_FILTER = re.compile(r"(?<!\S)(" + "|".join(FILTER_NAMES) + r"):(?!\S)", re.IGNORECASE)
 _PART = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
@@ -89,7 +92,7 @@ def parse(text: str, features: Features = Features()) -> Parsed:
         filters.setdefault(name, value.strip())
         return " "
 
-    rest = _FILTER.sub(take, text)
+    rest = _BARE_FILTER.sub(" ", _FILTER.sub(take, text))
     if rest.count('"') % 2:
         rest = rest.replace('"', " ")
     words = []

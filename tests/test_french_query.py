@@ -126,3 +126,8 @@ def test_expressions_are_always_valid_fts5(query: str) -> None:
         for every in (True, False):
             sql = "SELECT count(*) FROM recaps_fr WHERE recaps_fr MATCH ?"
             conn.execute(sql, (expression(terms, features, every=every),)).fetchone()
+
+
+def test_a_filter_name_without_value_is_not_a_word() -> None:
+    parsed = parse("basin: helpdesk")
+    assert [w.text for w in parsed.words] == ["helpdesk"] and parsed.filters == {}
