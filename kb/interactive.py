@@ -21,6 +21,7 @@ import typer
 
 from kb import render
 from kb.add import (
+    NOTE,
     STDIN,
     Plan,
     commit,
@@ -83,6 +84,12 @@ def add(loc: Location, file: str | None, from_text: str | None, opts: Options) -
 def add_markdown(loc: Location, file: str, opts: Options) -> None:
     data, shown = read_input(file)
     vocab = load_vocabulary(loc.data_file)
+    if NOTE.search(data.decode("utf-8", errors="replace")):
+        # A draft of kb's template, kept after an error: cleaned as the editor path does.
+        cleaned = from_template(data, vocab, shown=shown)
+        if cleaned is None:
+            raise KbError(f"{shown}: the draft has no text yet; nothing written")
+        data = cleaned
     plan = prepare(loc, data, vocab, source=shown, force=opts.force or opts.dry_run)
     if opts.dry_run:
         _dry_run(plan, opts)

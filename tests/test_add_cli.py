@@ -301,6 +301,8 @@ def test_template_keeps_the_draft_when_not_reopened(
     assert list(empty_kb.iterdir()) == []
     draft.write_text(draft.read_text().replace("basin: ouest", "basin: sud"))
     assert run("add", str(draft)).exit_code == 0 and ids(run) == ["2025-03-01-sud"]  # as told
+    written = (empty_kb / "2025-03-01-sud.md").read_text()
+    assert "kb:" not in written and "actions: [helpdesk]" in written  # cleaned as the editor's
 
 
 def test_template_left_unchanged_or_failed_editor_writes_nothing(
