@@ -78,18 +78,22 @@ class Word(NamedTuple):
 class Parsed:
     words: tuple[Word, ...]
     filters: dict[str, str] = field(default_factory=dict)  # filter name -> value as typed
+    clashes: tuple[str, ...] = ()  # a filter given twice with two values: "basin:sud basin:nord"
 
 
 def parse(text: str, features: Features = Features()) -> Parsed:
     """Read a query: its words and its inline filters. Never fails."""
     filters: dict[str, str] = {}
+    clashes: list[str] = []
 
     def take(match: re.Match[str]) -> str:
         name = FILTER_NAMES[match.group(1).lower()]
         value = match.group(3) if match.group(3) is not None else match.group(2)
         if not value.strip():
             return match.group(0)
-        filters.setdefault(name, value.strip())
+        first = filters.setdefault(name, value.strip())
+        if first != value.strip():
+            clashes.append(f"{name}:{first} and {name}:{value.strip()}")
         return " "
 
     rest = _BARE_FILTER.sub(" ", _FILTER.sub(take, text))
@@ -100,7 +104,7 @@ def parse(text: str, features: Features = Features()) -> Parsed:
         word = _word(match, features)
         if word is not None:
             words.append(word)
-    return Parsed(tuple(words), filters)
+    return Parsed(tuple(words), filters, tuple(clashes))
 
 
 def _word(match: re.Match[str], features: Features) -> Word | None:

@@ -78,11 +78,13 @@ def search(
 def inline_filters(vocab: Vocabulary, parsed: Parsed) -> Filters:
     """The query's ``name:value`` filters, resolved like the options of the same name."""
     given = parsed.filters
+    if parsed.clashes:
+        raise UsageError(f"{parsed.clashes[0]} in the query disagree; give one")
     since = parse_day(given["since"], "since:", end=False) if "since" in given else None
     until = parse_day(given["until"], "until:", end=True) if "until" in given else None
     if "year" in given:
         year = given["year"]
-        if not (year.isdigit() and len(year) == 4):
+        if not (year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 2999):
             raise UsageError(f"year:{year}: expected a year like 2025")
         since = max(filter(None, (since, f"{year}-01-01")))
         until = min(filter(None, (until, f"{year}-12-31")))

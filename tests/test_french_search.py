@@ -381,3 +381,10 @@ def test_glossary_command(kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatc
     assert lines[-1] == "12 terms"
     rows = json.loads(run("glossary", "--json").stdout)
     assert {"term": "HD", "expansions": ["Helpdesk"]} in rows
+
+
+def test_an_inline_filter_given_twice_must_agree(kb_dir: Path, run: Run) -> None:
+    result = run("search", "santé basin:sud basin:nord")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: basin:sud and basin:nord in the query disagree; give one\n"
+    assert run("search", "helpdesk year:0000").exit_code == 2
