@@ -76,8 +76,11 @@ MONTH_NAMES = (
 )
 # "1er", "1^{er}" (as the web page was saved), "1ᵉʳ", "1<sup>er</sup>"
 _FIRST = r"(?:\s*(?:er|ᵉʳ|\^\{er\}|\^er|<sup>er</sup>))?"
+# "20 et 21 février 2025", "20-21 février": the workshop's date is the first day.
 _FRENCH_DATE = re.compile(
-    rf"(?<![\w/.])([0-3]?\d){_FIRST}\s+([^\W\d_]{{3,9}})\.?(?:\s+(\d{{4}}))?(?!\w)", re.I
+    rf"(?<![\w/.])(?:([0-3]?\d){_FIRST}\s*(?:et|au|&|-|–)\s*)?"
+    rf"([0-3]?\d){_FIRST}\s+([^\W\d_]{{3,9}})\.?(?:\s+(\d{{4}}))?(?!\w)",
+    re.I,
 )
 _NUMERIC_DATE = re.compile(r"(?<![\w/.])([0-3]?\d)[/.]([01]?\d)[/.](\d{4})(?![\w/]|\.\d)")
 _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
@@ -118,10 +121,11 @@ def find_dates(text: str) -> list[DateMatch]:
     in order of appearance."""
     found = []
     for m in _FRENCH_DATE.finditer(text):
-        month = MONTHS.get(fold(m.group(2)))
+        month = MONTHS.get(fold(m.group(3)))
         if month is not None:
-            year = int(m.group(3)) if m.group(3) else None
-            found.append(DateMatch(m.start(), m.end(), m.group(0), year, month, int(m.group(1))))
+            year = int(m.group(4)) if m.group(4) else None
+            day = int(m.group(1) or m.group(2))
+            found.append(DateMatch(m.start(), m.end(), m.group(0), year, month, day))
     for m in _NUMERIC_DATE.finditer(text):
         day, month, year = (int(g) for g in m.groups())
         found.append(DateMatch(m.start(), m.end(), m.group(0), year, month, day))

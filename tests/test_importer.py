@@ -211,3 +211,10 @@ def test_signs_are_not_taken_for_bullets() -> None:
     assert "+ 3 nouveaux partenaires" in body
     assert "- une rencontre en avril" in body
     assert "  - un point imbriqué" in body
+
+
+def test_a_workshop_over_two_days_is_dated_by_its_first() -> None:
+    assert [(d.year, d.month, d.day) for d in find_dates("l'atelier du 20 et 21 février 2025")] == [
+        (2025, 2, 20)
+    ]
+    assert [(d.month, d.day) for d in find_dates("les 20-21 février")] == [(2, 20)]
