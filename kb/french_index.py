@@ -57,12 +57,19 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE VIRTUAL TABLE recaps_fr_vocab USING fts5vocab(recaps_fr, 'col')")
 
 
-def add(conn: sqlite3.Connection, recap_ids: Iterable[str]) -> None:
+def add(
+    conn: sqlite3.Connection,
+    recap_ids: Iterable[str],
+    analysis: dict[str, tuple[tuple[str, str], dict[int, tuple[str, str, str]]]] | None = None,
+) -> None:
     """Write the French rows of these recaps (already in ``recaps`` and ``sections``).
 
     Each section is analysed once: a recap's stems and forms are its title's, then its
     sections' in order (its text is its sections' headings and texts, joined).
+    ``analysis`` holds what was already computed (kb.prepare): recap id -> (the title's
+    stems and forms, section position -> (heading stems, text stems, forms)).
     """
+    done = analysis or {}
     ids = list(recap_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -70,28 +77,38 @@ def add(conn: sqlite3.Connection, recap_ids: Iterable[str]) -> None:
         section_rows = []
         parts: dict[str, list[str]] = {}
         forms: dict[str, list[str]] = {}
-        for n, recap_id, heading, text in conn.execute(
-            f"SELECT n, recap_id, heading, text FROM sections WHERE recap_id IN ({slots})"
-            " ORDER BY recap_id, position",
+        for n, recap_id, position, heading, text in conn.execute(
+            f"SELECT n, recap_id, position, heading, text FROM sections"
+            f" WHERE recap_id IN ({slots}) ORDER BY recap_id, position",
             chunk,
         ):
-            row = _row(n, heading or "", text or "")
+            known = done.get(recap_id, (("", ""), {}))[1].get(position)
+            if known is None:
+                row = _row(n, heading or "", text or "")
+            else:
+                row = (n, heading or "", text or "", *known)
             section_rows.append(row)
             parts.setdefault(recap_id, []).extend(row[3:5])
             forms.setdefault(recap_id, []).append(row[5])
-        recap_rows = [
-            (
-                n,
-                title,
-                text,
-                french.stems_text(title),
-                " ".join(p for p in parts.get(recap_id, ()) if p),
-                " ".join(f for f in (french.forms_text(title), *forms.get(recap_id, ())) if f),
+        recap_rows = []
+        for n, recap_id, title, text in conn.execute(
+            f"SELECT n, id, title, text FROM recaps WHERE id IN ({slots})", chunk
+        ):
+            title_stems, title_forms = (
+                done[recap_id][0]
+                if recap_id in done
+                else (french.stems_text(title), french.forms_text(title))
             )
-            for n, recap_id, title, text in conn.execute(
-                f"SELECT n, id, title, text FROM recaps WHERE id IN ({slots})", chunk
+            recap_rows.append(
+                (
+                    n,
+                    title,
+                    text,
+                    title_stems,
+                    " ".join(p for p in parts.get(recap_id, ()) if p),
+                    " ".join(f for f in (title_forms, *forms.get(recap_id, ())) if f),
+                )
             )
-        ]
         _insert(conn, "recaps_fr", recap_rows)
         _insert(conn, "sections_fr", section_rows)
 

@@ -7,7 +7,6 @@ compares them with a narrow table, importing neither YAML nor sqlite-utils.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
 import os
@@ -16,11 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.config import Location
 from kb.errors import ConfigError, RecapError
 from kb.vocab import Vocabulary, defaults, load_vocabulary
+
+if TYPE_CHECKING:
+    from kb.prepare import Analysis, Prepared
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
@@ -344,13 +346,17 @@ def _sync(
             _forget(conn, path)
         writer = _Writer(conn, vocab)
         racy = started - RACY_NS
-        for done, path in enumerate(changed, 1):
-            size, mtime = disk[path]
+        from kb.prepare import prepare_all
+
+        digests = {path: known[path][2] for path in changed if path in known}
+        prepared = prepare_all(str(loc.kb_dir), vocab, changed, digests)
+        for done, item in enumerate(prepared, 1):
+            size, mtime = disk[item.path]
             # A file changed in the same clock tick as this sync could change again
             # without its stat showing it: remember no time for it, so the next sync
             # re-reads it (and finds it unchanged by its hash).
             stat = (size, mtime if mtime < racy else -1)
-            _sync_file(conn, loc, vocab, path, stat, known.get(path), writer, report)
+            _sync_file(conn, loc, item, stat, known.get(item.path), writer, report)
             if progress is not None:
                 progress(done, len(changed))
         writer.flush()
@@ -385,40 +391,30 @@ def _snapshot(conn: sqlite3.Connection) -> bytes | None:
 def _sync_file(
     conn: sqlite3.Connection,
     loc: Location,
-    vocab: Vocabulary,
-    path: str,
+    item: Prepared,
     stat: tuple[int, int],
     before: tuple[int, int, str] | None,
     writer: _Writer,
     report: SyncReport,
 ) -> None:
-    shown = loc.shown(path)
-    try:
-        data = (loc.kb_dir / path).read_bytes()
-    except OSError as exc:
-        report.problems.append(f"{shown}: cannot be read ({exc.strerror})")
-        if before is not None:
-            _forget(conn, path)
-        return
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    if before is not None and before[2] == digest:
+    path = item.path
+    if item.digest is not None and before is not None and before[2] == item.digest:
         # Touched but not changed: remember the new stat so the next check is cheap.
         conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (*stat, path))
         report.unchanged += 1
         return
-    from kb.recaps import parse_recap
-
     try:
-        recap = parse_recap(data, path, vocab, shown=shown)
-        writer.check_unique(conn, loc, recap.id, path)
+        if item.recap is None:
+            raise RecapError(loc.shown(path), "")  # item.problem says what
+        writer.check_unique(conn, loc, item.recap.id, path)
     except RecapError as exc:
-        report.problems.append(str(exc))
+        report.problems.append(item.problem or str(exc))
         if before is not None:
             _forget(conn, path)
         return
     if before is not None:  # a path the index has not seen has nothing to forget
         _forget(conn, path)
-    writer.add(recap, stat, digest)
+    writer.add(item, stat)
     if before is None:
         report.added += 1
     else:
@@ -443,6 +439,7 @@ class _Writer:
         self.db = sqlite_utils.Database(conn)
         self.vocab = vocab
         self.pending: dict[str, str] = {}  # recap id -> path, not yet written
+        self.analysis: dict[str, tuple[tuple[str, str], Analysis]] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {
             "recaps": [],
             "sections": [],
@@ -466,11 +463,11 @@ class _Writer:
                 "two recaps cannot have the same file name",
             )
 
-    def add(self, recap: Any, stat: tuple[int, int], digest: str) -> None:
-        from kb.actions import links
-
-        linked = links(self.vocab, recap.actions, recap.sections)
+    def add(self, item: Prepared, stat: tuple[int, int]) -> None:
+        recap, linked, digest = item.recap, item.linked, item.digest
+        assert recap is not None and digest is not None
         self.pending[recap.id] = recap.path
+        self.analysis[recap.id] = (item.title, item.analysis)
         # `actions` lists every linked action, named in the frontmatter or mentioned.
         self.rows["recaps"].append({**_recap_row(recap), "actions": json.dumps(list(linked))})
         self.rows["sections"].extend(
@@ -500,8 +497,9 @@ class _Writer:
                 rows.clear()
         from kb import french_index
 
-        french_index.add(self.db.conn, self.pending)
+        french_index.add(self.db.conn, self.pending, self.analysis)
         self.pending.clear()
+        self.analysis.clear()
 
 
 def _recap_row(recap: Any) -> dict[str, Any]:

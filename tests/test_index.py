@@ -239,3 +239,57 @@ def test_a_rebuild_removes_what_killed_rebuilds_left(kb_dir: Path, run: Run) -> 
     assert run("index", "--rebuild").exit_code == 0
     assert not left.exists()
     assert sorted(p.name for p in (kb_dir / ".kb").iterdir()) == [".gitignore", "index.sqlite"]
+
+
+def test_a_large_first_index_spread_over_processes_equals_a_sequential_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    import kb.prepare
+
+    folder = tmp_path / "big"
+    basins = ["nord", "nord-est", "centre-ouest", "sud", "sud-est"]
+    for i in range(kb.prepare.POOL_FROM + 50):
+        day = (dt.date(2000, 1, 1) + dt.timedelta(days=i // 5)).isoformat()
+        body = (
+            f"# Atelier {i}\n\nLes professionnel·les du bassin, réunion {i}.\n\n"
+            f"## Le Helpdesk du bassin\n\n- Les hôpitaux et le HD, point {i}.\n"
+        )
+        write_recap(folder, date=day, basin=basins[i % 5], body=body)
+
+    def dump(db: Path) -> list[tuple[object, ...]]:
+        with sqlite3.connect(db) as conn:
+            return (
+                conn.execute(
+                    "SELECT r.id, r.actions, f.head_stem, f.body_stem, f.forms"
+                    " FROM recaps r JOIN recaps_fr f ON f.rowid = r.n ORDER BY r.id"
+                ).fetchall()
+                + conn.execute(
+                    "SELECT s.recap_id, s.position, f.body_stem, f.forms"
+                    " FROM sections s JOIN sections_fr f ON f.rowid = s.n"
+                    " ORDER BY s.recap_id, s.position"
+                ).fetchall()
+            )
+
+    import concurrent.futures
+
+    pools = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    files = kb.prepare.POOL_FROM + 50
+    pooled = locate(folder, tmp_path / "pooled.sqlite")
+    assert sync(pooled).added == files
+    assert len(pools) == 1
+    monkeypatch.setattr(kb.prepare, "POOL_FROM", 10**9)
+    alone = locate(folder, tmp_path / "alone.sqlite")
+    assert sync(alone).added == files
+    assert len(pools) == 1
+    assert dump(pooled.db) == dump(alone.db)
+    assert dump(pooled.db)[0][1] == '["helpdesk"]'

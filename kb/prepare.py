@@ -1,0 +1,101 @@
+"""What a sync computes for each changed file before writing it: read, hash, parse, link
+to actions, French analysis. Pure work on one file, so a large sync spreads it over
+worker processes while the main process writes the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kb.errors import RecapError
+
+if TYPE_CHECKING:
+    from kb.recaps import Recap
+    from kb.vocab import Vocabulary
+
+# Below this many files a pool costs more (start-up, pickling) than it saves.
+POOL_FROM = 400
+CHUNK = 100
+
+# (stems of the heading, stems of the text, inclusive forms of both) by section position
+Analysis = dict[int, tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    path: str
+    digest: str | None = None  # None when the file could not be read
+    recap: Recap | None = None
+    problem: str | None = None  # the one-line message when the file is not a valid recap
+    linked: dict[str, list[int]] = field(default_factory=dict)
+    analysis: Analysis = field(default_factory=dict)
+    title: tuple[str, str] = ("", "")  # the title's stems and forms
+
+
+def prepare(
+    kb_dir: str, vocab: Vocabulary, path: str, *, known_digest: str | None = None
+) -> Prepared:
+    """Everything about one file that needs no index. When its content hash equals
+    ``known_digest`` (a file touched, not changed), nothing more is computed."""
+    shown = str(Path(kb_dir) / path)
+    try:
+        data = (Path(kb_dir) / path).read_bytes()
+    except OSError as exc:
+        return Prepared(path, problem=f"{shown}: cannot be read ({exc.strerror})")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if digest == known_digest:
+        return Prepared(path, digest)
+    from kb.actions import links
+    from kb.french import forms_text, stems_text
+    from kb.recaps import parse_recap
+
+    try:
+        recap = parse_recap(data, path, vocab, shown=shown)
+    except RecapError as exc:
+        return Prepared(path, digest, problem=str(exc))
+    analysis = {
+        s.position: (
+            stems_text(s.heading),
+            stems_text(s.text),
+            f"{forms_text(s.heading)} {forms_text(s.text)}".strip(),
+        )
+        for s in recap.sections
+    }
+    title = (stems_text(recap.title), forms_text(recap.title))
+    return Prepared(
+        path, digest, recap, None, links(vocab, recap.actions, recap.sections), analysis, title
+    )
+
+
+def _prepare_chunk(kb_dir: str, vocab: Vocabulary, paths: Sequence[str]) -> list[Prepared]:
+    return [prepare(kb_dir, vocab, path) for path in paths]
+
+
+def prepare_all(
+    kb_dir: str, vocab: Vocabulary, paths: Sequence[str], known: dict[str, str]
+) -> Iterator[Prepared]:
+    """``prepare`` for every path, in order: in worker processes when there are many new
+    files and more than one core, with a bounded number of chunks in flight."""
+    # As many workers as cores: the main process mostly waits for them.
+    workers = min(4, os.cpu_count() or 1)
+    fresh = [p for p in paths if p not in known]
+    if workers < 2 or len(fresh) < POOL_FROM or len(fresh) != len(paths):
+        for path in paths:
+            yield prepare(kb_dir, vocab, path, known_digest=known.get(path))
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[Future[list[Prepared]]] = []
+        for chunk in chunks:
+            pending.append(pool.submit(_prepare_chunk, kb_dir, vocab, chunk))
+            if len(pending) > workers * 3:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
