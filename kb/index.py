@@ -431,12 +431,10 @@ def _forget(conn: sqlite3.Connection, path: str) -> None:
 
 
 class _Writer:
-    """Buffers new rows and writes them in batches through sqlite-utils."""
+    """Buffers new rows and writes them in batches (the schema is sqlite-utils')."""
 
     def __init__(self, conn: sqlite3.Connection, vocab: Vocabulary) -> None:
-        import sqlite_utils
-
-        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
         self.vocab = vocab
         self.pending: dict[str, str] = {}  # recap id -> path, not yet written
         self.analysis: dict[str, tuple[tuple[str, str], Analysis]] = {}
@@ -491,13 +489,20 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
+        # Plain executemany: sqlite-utils' insert_all re-derives the statement and
+        # converts every value, a measurable share of a rebuild. The schema stays its own.
         for table, rows in self.rows.items():
             if rows:
-                self.db.table(table).insert_all(rows, batch_size=BATCH)
+                columns = list(rows[0])
+                self.conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)})"
+                    f" VALUES ({', '.join('?' * len(columns))})",
+                    [tuple(row[c] for c in columns) for row in rows],
+                )
                 rows.clear()
         from kb import french_index
 
-        french_index.add(self.db.conn, self.pending, self.analysis)
+        french_index.add(self.conn, self.pending, self.analysis)
         self.pending.clear()
         self.analysis.clear()
 
