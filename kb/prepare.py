@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from kb.recaps import Recap
     from kb.vocab import Vocabulary
 
-# Below this many files a pool costs more (start-up, pickling) than it saves.
+# Below this many changed files a pool costs more (start-up, pickling) than it saves.
 POOL_FROM = 400
 CHUNK = 100
 
@@ -72,25 +72,28 @@ def prepare(
     )
 
 
-def _prepare_chunk(kb_dir: str, vocab: Vocabulary, paths: Sequence[str]) -> list[Prepared]:
-    return [prepare(kb_dir, vocab, path) for path in paths]
+def _prepare_chunk(
+    kb_dir: str, vocab: Vocabulary, paths: Sequence[tuple[str, str | None]]
+) -> list[Prepared]:
+    return [prepare(kb_dir, vocab, path, known_digest=digest) for path, digest in paths]
 
 
 def prepare_all(
     kb_dir: str, vocab: Vocabulary, paths: Sequence[str], known: dict[str, str]
 ) -> Iterator[Prepared]:
-    """``prepare`` for every path, in order: in worker processes when there are many new
-    files and more than one core, with a bounded number of chunks in flight."""
+    """``prepare`` for every path, in order: in worker processes when there are many
+    files and more than one core, with a bounded number of chunks in flight. ``known``:
+    the content hash the index has for a path (a file with the same hash is not parsed)."""
     # As many workers as cores: the main process mostly waits for them.
     workers = min(4, os.cpu_count() or 1)
-    fresh = [p for p in paths if p not in known]
-    if workers < 2 or len(fresh) < POOL_FROM or len(fresh) != len(paths):
+    if workers < 2 or len(paths) < POOL_FROM:
         for path in paths:
             yield prepare(kb_dir, vocab, path, known_digest=known.get(path))
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    items = [(path, known.get(path)) for path in paths]
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: list[Future[list[Prepared]]] = []
         for chunk in chunks:

@@ -293,3 +293,12 @@ def test_a_large_first_index_spread_over_processes_equals_a_sequential_one(
     assert len(pools) == 1
     assert dump(pooled.db) == dump(alone.db)
     assert dump(pooled.db)[0][1] == '["helpdesk"]'
+    # Many files edited: an incremental sync spreads them over processes too.
+    for path in folder.glob("*.md"):
+        path.write_text(path.read_text().replace("Les hôpitaux", "Les cliniques"))
+    monkeypatch.setattr(kb.prepare, "POOL_FROM", files - 50)
+    assert sync(pooled).updated == files
+    assert len(pools) == 2
+    monkeypatch.setattr(kb.prepare, "POOL_FROM", 10**9)
+    assert sync(alone).updated == files
+    assert dump(pooled.db) == dump(alone.db)
