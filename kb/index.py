@@ -227,16 +227,21 @@ def sync(loc: Location, *, rebuild: bool = False, progress: Progress | None = No
 
     Files are re-read when their size or mtime changed, and re-indexed when their content
     hash changed. Invalid files are reported (and not indexed) on every sync until fixed.
-    Runs in one transaction: an interrupted sync leaves the previous index. A rebuild (or
-    a first index) is written to a new file that replaces the old one when complete.
+    Runs in one transaction: an interrupted sync leaves the previous index. A rebuild, a
+    first index, or a new kb.yml or kb version is written to a new file that replaces the
+    old one when complete.
     """
     if rebuild or not loc.db.exists():
         return _build(loc, progress)
     conn = connect(loc.db)
     try:
-        return _sync(conn, loc, rebuild=rebuild, progress=progress)
+        if _meta(conn, "vocabulary_stat") == _data_key(loc):
+            return _sync(conn, loc, rebuild=False, progress=progress)
     finally:
         conn.close()
+    # kb.yml edited, or an index made by another version of kb: every recap again,
+    # into a fresh file (much faster than deleting every row of the old one).
+    return _build(loc, progress)
 
 
 def _build(loc: Location, progress: Progress | None) -> SyncReport:
@@ -305,7 +310,7 @@ def _sync(
     conn: sqlite3.Connection, loc: Location, *, rebuild: bool, progress: Progress | None
 ) -> SyncReport:
     started = time.time_ns()
-    data_key = f"{INDEXER}:{_stat_key(loc.data_file)}"
+    data_key = _data_key(loc)
     disk = scan(loc.kb_dir)
     # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
     # and the check costs one comparison instead of a lookup per file.
@@ -371,6 +376,11 @@ def _sync(
         conn.execute("ROLLBACK")
         raise
     return report
+
+
+def _data_key(loc: Location) -> str:
+    """What the index was made from, besides the recaps: kb's indexer and kb.yml."""
+    return f"{INDEXER}:{_stat_key(loc.data_file)}"
 
 
 def _settled(
