@@ -113,9 +113,15 @@ def add(
         _insert(conn, "sections_fr", section_rows)
 
 
-def _row(n: int, head: str, body: str) -> tuple[int, str, str, str, str, str]:
+def terms(head: str, body: str) -> tuple[str, str, str]:
+    """A section's stem and form columns: its heading's stems, its text's stems, and the
+    inclusive forms of both."""
     forms = f"{french.forms_text(head)} {french.forms_text(body)}".strip()
-    return (n, head, body, french.stems_text(head), french.stems_text(body), forms)
+    return (french.stems_text(head), french.stems_text(body), forms)
+
+
+def _row(n: int, head: str, body: str) -> tuple[int, str, str, str, str, str]:
+    return (n, head, body, *terms(head, body))
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:

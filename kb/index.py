@@ -416,7 +416,7 @@ def _sync_file(
     try:
         if item.recap is None:
             raise RecapError(loc.shown(path), "")  # item.problem says what
-        writer.check_unique(conn, loc, item.recap.id, path)
+        writer.check_unique(loc, item.recap.id, path)
     except RecapError as exc:
         report.problems.append(item.problem or str(exc))
         if before is not None:
@@ -455,12 +455,10 @@ class _Writer:
             "files": [],
         }
 
-    def check_unique(
-        self, conn: sqlite3.Connection, loc: Location, recap_id: str, path: str
-    ) -> None:
+    def check_unique(self, loc: Location, recap_id: str, path: str) -> None:
         other = self.pending.get(recap_id)
         if other is None:
-            row = conn.execute(
+            row = self.conn.execute(
                 "SELECT path FROM recaps WHERE id = ? AND path != ?", (recap_id, path)
             ).fetchone()
             other = None if row is None else row[0]
@@ -535,9 +533,3 @@ def _recap_row(recap: Any) -> dict[str, Any]:
         "source": recap.source,
         "text": recap.plain,
     }
-
-
-def open_synced(loc: Location) -> tuple[sqlite3.Connection, SyncReport]:
-    """Sync, then open the index for reading: what every reading command starts with."""
-    report = sync(loc)
-    return connect(loc.db), report

@@ -52,20 +52,14 @@ def prepare(
         return Prepared(path, digest)
     from kb.actions import links
     from kb.french import forms_text, stems_text
+    from kb.french_index import terms
     from kb.recaps import parse_recap
 
     try:
         recap = parse_recap(data, path, vocab, shown=shown)
     except RecapError as exc:
         return Prepared(path, digest, problem=str(exc))
-    analysis = {
-        s.position: (
-            stems_text(s.heading),
-            stems_text(s.text),
-            f"{forms_text(s.heading)} {forms_text(s.text)}".strip(),
-        )
-        for s in recap.sections
-    }
+    analysis = {s.position: terms(s.heading, s.text) for s in recap.sections}
     title = (stems_text(recap.title), forms_text(recap.title))
     return Prepared(
         path, digest, recap, None, links(vocab, recap.actions, recap.sections), analysis, title
