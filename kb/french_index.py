@@ -1,19 +1,21 @@
 """The French-aware part of the index: stems and inclusive forms beside the words.
 
-Two FTS5 tables, ``recaps_fr`` and ``sections_fr``, one row per recap and per section
-(rowid = ``recaps.n`` / ``sections.n``), with five columns:
+One FTS5 table, ``recaps_fr``, one row per recap (rowid = ``recaps.n``), with five
+columns:
 
-- ``head``, ``body``: the title (or heading) and the text, as written; the tokenizer
-  drops case and accents. Exact matches are found here.
+- ``head``, ``body``: the title and the text, as written; the tokenizer drops case and
+  accents. Exact matches are found here.
 - ``head_stem``, ``body_stem``: the same texts as stems, one per token, so phrases of
   stems line up. Stem-only matches are found here.
 - ``forms``: the masculine, feminine and plural forms of every inclusive form of the
   texts (``acteur-rices`` -> ``acteur acteurs actrice actrices``).
 
-They are regular FTS5 tables filled from Python (the stems need PyStemmer, which SQL
-triggers cannot call), written when sync writes recaps and emptied by SQL triggers
-when a recap or a section row is deleted, whatever deletes it. They are the only
-full-text index: ``--raw`` queries them too (``head:`` and ``body:`` are its columns).
+It is a regular FTS5 table filled from Python (the stems need PyStemmer, which SQL
+triggers cannot call), written when sync writes recaps and emptied by an SQL trigger
+when a recap row is deleted, whatever deletes it. It is the only full-text index:
+``--raw`` queries it too (``head:`` and ``body:`` are its columns). Sections are not
+indexed: the few shown are matched when shown (kb.french_search; for ``--raw``, in a
+temporary table of the same columns, see :func:`shown_sections`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ TOKENIZE = "unicode61 remove_diacritics 2"
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Schema: the two FTS tables, their delete triggers, and the words' vocabulary."""
+    """Schema 3: the two FTS tables (recaps and sections; migration 5 drops the second),
+    their delete triggers, and the words' vocabulary."""
     for table, parent, weights in (
         ("recaps_fr", "recaps", RECAP_WEIGHTS),
         ("sections_fr", "sections", SECTION_WEIGHTS),
@@ -57,80 +60,56 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE VIRTUAL TABLE recaps_fr_vocab USING fts5vocab(recaps_fr, 'col')")
 
 
-def add(
-    conn: sqlite3.Connection,
-    recap_ids: Iterable[str],
-    analysis: dict[str, tuple[tuple[str, str], dict[int, tuple[str, str, str]]]] | None = None,
-) -> None:
-    """Write the French rows of these recaps (already in ``recaps`` and ``sections``).
+def recap_terms(title: str, sections: Iterable[tuple[str, str]]) -> tuple[str, str, str]:
+    """A recap's stem and form columns, from its title and its sections' (heading, text):
+    the title's stems; its sections' stems, in order (its text is its sections' headings
+    and texts, joined); the inclusive forms of all of them."""
+    parts = [terms(heading, text) for heading, text in sections]
+    stems = " ".join(s for part in parts for s in part[:2] if s)
+    forms = " ".join(f for f in (french.forms_text(title), *(p[2] for p in parts)) if f)
+    return french.stems_text(title), stems, forms
 
-    Each section is analysed once: a recap's stems and forms are its title's, then its
-    sections' in order (its text is its sections' headings and texts, joined).
-    ``analysis`` holds what was already computed (kb.prepare): recap id -> (the title's
-    stems and forms, section position -> (heading stems, text stems, forms)).
-    """
-    done = analysis or {}
-    ids = list(recap_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        slots = ",".join("?" * len(chunk))
-        section_rows = []
-        parts: dict[str, list[str]] = {}
-        forms: dict[str, list[str]] = {}
-        for n, recap_id, position, heading, text in conn.execute(
-            f"SELECT n, recap_id, position, heading, text FROM sections"
-            f" WHERE recap_id IN ({slots}) ORDER BY recap_id, position",
-            chunk,
-        ):
-            known = done.get(recap_id, (("", ""), {}))[1].get(position)
-            if known is None:
-                row = _row(n, heading or "", text or "")
-            else:
-                row = (n, heading or "", text or "", *known)
-            section_rows.append(row)
-            parts.setdefault(recap_id, []).extend(row[3:5])
-            forms.setdefault(recap_id, []).append(row[5])
-        recap_rows = []
-        for n, recap_id, title, text in conn.execute(
-            f"SELECT n, id, title, text FROM recaps WHERE id IN ({slots})", chunk
-        ):
-            title_stems, title_forms = (
-                done[recap_id][0]
-                if recap_id in done
-                else (french.stems_text(title), french.forms_text(title))
-            )
-            recap_rows.append(
-                (
-                    n,
-                    title,
-                    text,
-                    title_stems,
-                    " ".join(p for p in parts.get(recap_id, ()) if p),
-                    " ".join(f for f in (title_forms, *forms.get(recap_id, ())) if f),
-                )
-            )
-        _insert(conn, "recaps_fr", recap_rows)
-        _insert(conn, "sections_fr", section_rows)
+
+def add(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Write recaps' French rows: (rowid = ``recaps.n``, title, text, *recap_terms)."""
+    conn.executemany(
+        f"INSERT INTO recaps_fr(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows
+    )
 
 
 def terms(head: str, body: str) -> tuple[str, str, str]:
     """A section's stem and form columns: its heading's stems, its text's stems, and the
-    inclusive forms of both."""
+    inclusive forms of both (``--raw`` searches the shown recaps' sections with them)."""
     forms = f"{french.forms_text(head)} {french.forms_text(body)}".strip()
     return (french.stems_text(head), french.stems_text(body), forms)
 
 
-def _row(n: int, head: str, body: str) -> tuple[int, str, str, str, str, str]:
-    return (n, head, body, *terms(head, body))
-
-
-def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    conn.executemany(
-        f"INSERT INTO {table}(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows
-    )
-
-
 # -- read side ------------------------------------------------------------------------
+
+
+def shown_sections(conn: sqlite3.Connection, recap_ids: list[str]) -> str:
+    """A temporary FTS5 table of these recaps' sections, with ``recaps_fr``'s columns
+    (then ``recap_id`` and ``position``, not indexed): where ``--raw`` finds which of
+    their sections match. Returns its name; the caller drops it."""
+    table = "temp.shown_fr"
+    conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(
+        f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(COLUMNS)}, "
+        f"recap_id UNINDEXED, position UNINDEXED, tokenize = '{TOKENIZE}')"
+    )
+    weights = ", ".join(str(w) for w in (*SECTION_WEIGHTS, 0, 0))
+    conn.execute(f"INSERT INTO {table}(shown_fr, rank) VALUES('rank', 'bm25({weights})')")
+    slots = ",".join("?" * len(recap_ids))
+    rows = conn.execute(
+        f"SELECT recap_id, position, heading, text FROM sections WHERE recap_id IN ({slots})",
+        recap_ids,
+    ).fetchall()
+    conn.executemany(
+        f"INSERT INTO {table}({', '.join(COLUMNS)}, recap_id, position)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(h, t, *terms(h or "", t or ""), r, p) for r, p, h, t in rows],
+    )
+    return table
 
 
 def vocabulary(conn: sqlite3.Connection, low: int, high: int) -> list[tuple[str, int]]:

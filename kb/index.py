@@ -22,11 +22,11 @@ from kb.errors import ConfigError, RecapError
 from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 if TYPE_CHECKING:
-    from kb.prepare import Analysis, Prepared
+    from kb.prepare import Prepared
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "5"
+INDEXER = "6"
 # Files changed less than this long before a sync are re-read by the next one (racy stat).
 RACY_NS = 2_000_000_000
 BATCH = 500
@@ -127,11 +127,21 @@ def _m004_one_word_index(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP TABLE IF EXISTS {table}_fts")
 
 
+def _m005_recaps_only(conn: sqlite3.Connection) -> None:
+    # Sections are matched in Python when shown (and for --raw in a temporary table):
+    # their FTS table cost as much to write as the recaps' one and served only --raw.
+    # A recap's whole text is in recaps_fr: the copy in recaps was never read.
+    conn.execute("DROP TRIGGER IF EXISTS sections_fr_ad")
+    conn.execute("DROP TABLE IF EXISTS sections_fr")
+    conn.execute("ALTER TABLE recaps DROP COLUMN text")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
     _m003_french,
     _m004_one_word_index,
+    _m005_recaps_only,
 )
 
 
@@ -441,13 +451,17 @@ def _forget(conn: sqlite3.Connection, path: str) -> None:
 
 
 class _Writer:
-    """Buffers new rows and writes them in batches (the schema is sqlite-utils')."""
+    """Buffers new rows and writes them in batches (the schema is sqlite-utils').
+
+    Recaps get their row number here (``recaps.n``, also the rowid of their FTS row),
+    so the FTS rows are written without reading anything back."""
 
     def __init__(self, conn: sqlite3.Connection, vocab: Vocabulary) -> None:
         self.conn = conn
         self.vocab = vocab
         self.pending: dict[str, str] = {}  # recap id -> path, not yet written
-        self.analysis: dict[str, tuple[tuple[str, str], Analysis]] = {}
+        self.next_n = conn.execute("SELECT coalesce(max(n), 0) + 1 FROM recaps").fetchone()[0]
+        self.fts: list[tuple[Any, ...]] = []
         self.rows: dict[str, list[dict[str, Any]]] = {
             "recaps": [],
             "sections": [],
@@ -472,10 +486,13 @@ class _Writer:
     def add(self, item: Prepared, stat: tuple[int, int]) -> None:
         recap, linked, digest = item.recap, item.linked, item.digest
         assert recap is not None and digest is not None
+        n, self.next_n = self.next_n, self.next_n + 1
         self.pending[recap.id] = recap.path
-        self.analysis[recap.id] = (item.title, item.analysis)
         # `actions` lists every linked action, named in the frontmatter or mentioned.
-        self.rows["recaps"].append({**_recap_row(recap), "actions": json.dumps(list(linked))})
+        self.rows["recaps"].append(
+            {"n": n, **_recap_row(recap), "actions": json.dumps(list(linked))}
+        )
+        self.fts.append((n, recap.title, recap.plain, *item.terms))
         self.rows["sections"].extend(
             {"recap_id": recap.id, "position": s.position, "heading": s.heading, "text": s.text}
             for s in recap.sections
@@ -510,9 +527,9 @@ class _Writer:
                 rows.clear()
         from kb import french_index
 
-        french_index.add(self.conn, self.pending, self.analysis)
+        french_index.add(self.conn, self.fts)
+        self.fts.clear()
         self.pending.clear()
-        self.analysis.clear()
 
 
 def _recap_row(recap: Any) -> dict[str, Any]:
@@ -531,5 +548,4 @@ def _recap_row(recap: Any) -> dict[str, Any]:
         "next_meeting": recap.next_meeting,
         "next_meeting_place": recap.next_meeting_place,
         "source": recap.source,
-        "text": recap.plain,
     }

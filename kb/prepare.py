@@ -22,9 +22,6 @@ if TYPE_CHECKING:
 POOL_FROM = 400
 CHUNK = 100
 
-# (stems of the heading, stems of the text, inclusive forms of both) by section position
-Analysis = dict[int, tuple[str, str, str]]
-
 
 @dataclass(frozen=True)
 class Prepared:
@@ -33,8 +30,7 @@ class Prepared:
     recap: Recap | None = None
     problem: str | None = None  # the one-line message when the file is not a valid recap
     linked: dict[str, list[int]] = field(default_factory=dict)
-    analysis: Analysis = field(default_factory=dict)
-    title: tuple[str, str] = ("", "")  # the title's stems and forms
+    terms: tuple[str, str, str] = ("", "", "")  # the recap's stem and form columns
 
 
 def prepare(
@@ -51,19 +47,15 @@ def prepare(
     if digest == known_digest:
         return Prepared(path, digest)
     from kb.actions import links
-    from kb.french import forms_text, stems_text
-    from kb.french_index import terms
+    from kb.french_index import recap_terms
     from kb.recaps import parse_recap
 
     try:
         recap = parse_recap(data, path, vocab, shown=shown)
     except RecapError as exc:
         return Prepared(path, digest, problem=str(exc))
-    analysis = {s.position: terms(s.heading, s.text) for s in recap.sections}
-    title = (stems_text(recap.title), forms_text(recap.title))
-    return Prepared(
-        path, digest, recap, None, links(vocab, recap.actions, recap.sections), analysis, title
-    )
+    terms = recap_terms(recap.title, ((s.heading, s.text) for s in recap.sections))
+    return Prepared(path, digest, recap, None, links(vocab, recap.actions, recap.sections), terms)
 
 
 def _prepare_chunk(

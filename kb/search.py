@@ -170,16 +170,21 @@ def search(
 def _attach_sections(
     conn: sqlite3.Connection, hits: dict[str, RecapHit], match: str, raw: bool
 ) -> None:
+    from kb.french_index import shown_sections
+
     marks = f"'{MARK_START}', '{MARK_END}'"
-    slots = ",".join("?" * len(hits))
+    table = shown_sections(conn, list(hits))
     sql = (
-        "SELECT s.recap_id, s.position, f.rank AS rank,"
-        f" highlight(sections_fr, 0, {marks}) AS heading,"
-        f" snippet(sections_fr, 1, {marks}, '…', {SNIPPET_TOKENS}) AS snippet"
-        " FROM sections_fr f JOIN sections s ON s.n = f.rowid"
-        f" WHERE sections_fr MATCH ? AND s.recap_id IN ({slots}) ORDER BY f.rank"
+        "SELECT recap_id, position, rank,"
+        f" highlight(shown_fr, 0, {marks}) AS heading,"
+        f" snippet(shown_fr, 1, {marks}, '…', {SNIPPET_TOKENS}) AS snippet"
+        f" FROM {table} WHERE shown_fr MATCH ? ORDER BY rank"
     )
-    for row in _run(conn, sql, [match, *hits], raw):
+    try:
+        rows = _run(conn, sql, [match], raw)
+    finally:
+        conn.execute(f"DROP TABLE {table}")
+    for row in rows:
         hits[row["recap_id"]].sections.append(
             SectionHit(row["position"], row["heading"], row["snippet"], -row["rank"])
         )
@@ -268,7 +273,7 @@ def get_recap(conn: sqlite3.Connection, loc: Location, ref: str) -> dict[str, An
             )
         row = rows[0]
     out = _decoded(row)
-    del out["n"], out["text"]
+    del out["n"]
     return out
 
 

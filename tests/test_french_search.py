@@ -306,8 +306,8 @@ def test_snippets_never_cut_an_inclusive_form(bundled: Kb) -> None:
 def french_rows(db: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(
-            "SELECT s.recap_id, s.position, f.head, f.body, f.head_stem, f.body_stem, f.forms"
-            " FROM sections_fr f JOIN sections s ON s.n = f.rowid ORDER BY 1, 2"
+            "SELECT r.id, f.head, f.body, f.head_stem, f.body_stem, f.forms"
+            " FROM recaps_fr f JOIN recaps r ON r.n = f.rowid ORDER BY 1"
         ).fetchall()
 
 
@@ -327,7 +327,7 @@ def test_french_rows_follow_edits_deletes_and_rebuilds(kb_dir: Path) -> None:
     sync(loc)
     first = french_rows(loc.db)
     assert {r[0] for r in first} == {SUD_2023, CO_2024, SE_2024, CO_2025_02, CO_2025_06}
-    assert any("actrice" in str(r[6]) for r in first)
+    assert any("actrice" in str(r[5]) for r in first)
     sync(loc, rebuild=True)
     assert french_rows(loc.db) == first
     (kb_dir / f"{SE_2024}.md").unlink()

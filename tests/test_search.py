@@ -182,3 +182,18 @@ def test_markup_and_escapes_in_a_recap_are_shown_as_text(empty_kb: Path, run: Ru
     shown = run("show", "2025-03-01-sud")
     assert "[bold]gras[/bold]" in shown.stdout and "[link=http://x]Piège[/link]" in shown.stdout
     assert "\x1b" not in shown.stdout
+
+
+def test_raw_finds_the_matching_sections_of_each_recap(kb_dir: Path, run: Run) -> None:
+    # Sections have no FTS table of their own: --raw matches the shown recaps' sections
+    # with the same columns, stems included, and highlights the heading.
+    for _ in range(2):  # the temporary table of one search does not trouble the next
+        rows = json.loads(run("search", "--raw", "helpdesk", "--json").stdout)
+        assert [(r["id"], r["section"]) for r in rows] == [
+            ("2025-02-20-centre-ouest", "Le Helpdesk du bassin")
+        ]
+    rows = json.loads(run("search", "--raw", "body_stem:hopital", "--json").stdout)
+    assert {r["id"] for r in rows} == {"2025-02-20-centre-ouest", "2024-10-10-sud-est"}
+    assert all(r["position"] > 0 for r in rows)  # a section with the word, not the intro
+    out = run("search", "--raw", "helpdesk").stdout
+    assert "Le Helpdesk du bassin" in out
