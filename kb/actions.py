@@ -9,17 +9,25 @@ only names of two words or more count, so an acronym like "HD" or a common word 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from kb.recaps import Section
-from kb.text import fold
+from kb.text import strip_accents
 from kb.vocab import Action, Vocabulary
+
+_WORD = re.compile("[0-9a-z]+")  # what kb.text.fold keeps
+
+
+def _fold_words(text: str) -> list[str]:
+    """The words of ``fold(text)``, found without substituting every space."""
+    return _WORD.findall(strip_accents(text).lower())
 
 
 def _words(text: str) -> str:
     """`` hd du bassin ``: folded words between spaces, for whole-word substring tests."""
-    return " " + fold(text).replace("-", " ") + " "
+    return " " + " ".join(_fold_words(text)) + " "
 
 
 @lru_cache(maxsize=256)
@@ -33,19 +41,49 @@ def _names(action: Action) -> tuple[tuple[str, bool], ...]:
     return tuple(out)
 
 
+# Per vocabulary (by identity, kept alive here): each action's slug and names, with
+# each name's first word.
+_TABLES: dict[int, tuple[Vocabulary, list[tuple[str, list[tuple[str, bool, str]]]]]] = {}
+
+
+def _table(vocab: Vocabulary) -> list[tuple[str, list[tuple[str, bool, str]]]]:
+    cached = _TABLES.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        if len(_TABLES) > 8:
+            _TABLES.clear()
+        table = [
+            (action.slug, [(n, in_text, n.split()[0]) for n, in_text in _names(action)])
+            for action in vocab.actions
+        ]
+        cached = _TABLES[id(vocab)] = (vocab, table)
+    return cached[1]
+
+
 def mentions(vocab: Vocabulary, sections: Sequence[Section]) -> dict[str, list[int]]:
     """action slug -> positions of the sections that mention it, in vocabulary order."""
-    prepared = [(s.position, _words(s.heading), _words(s.text)) for s in sections]
+    # Every heading and text folded in one call (none holds a NUL: recaps.decode).
+    folded = strip_accents("\0".join(x for s in sections for x in (s.heading, s.text)))
+    parts = iter(folded.lower().split("\0"))
+    prepared = []
+    present: set[str] = set()  # every word of the recap
+    for s in sections:
+        heading, text = _WORD.findall(next(parts)), _WORD.findall(next(parts))
+        present.update(heading)
+        present.update(text)
+        prepared.append((s.position, f" {' '.join(heading)} ", f" {' '.join(text)} "))
     found: dict[str, list[int]] = {}
-    for action in vocab.actions:
-        names = _names(action)
+    for slug, all_names in _table(vocab):
+        # Only names whose first word is in the recap can be in one of its sections.
+        names = [(n, in_text) for n, in_text, first in all_names if first in present]
+        if not names:
+            continue
         positions = [
             position
             for position, heading, text in prepared
             if any(n in heading or (in_text and n in text) for n, in_text in names)
         ]
         if positions:
-            found[action.slug] = positions
+            found[slug] = positions
     return found
 
 

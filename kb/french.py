@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -43,6 +44,10 @@ _INCLUSIVE = re.compile(
     rf"(?![^\W_])"
 )
 _SPLIT_PIECES = re.compile(rf"[{_DOTS}/.-]")
+# The endings alone, for finding inclusive forms in long texts: a search for these fails
+# fast at most characters, where _INCLUSIVE has to try each word (see _inclusive).
+_ENDING = rf"(?:[{_DOTS}/-](?i:{_PIECE})|\.(?:{_PIECE}))"
+_ENDINGS = re.compile(rf"({_ENDING}{_ENDING}{{0,2}})(?![^\W_])")  # {1,3}, but faster
 
 # Articles and pronouns written with an apostrophe before a vowel.
 ELIDED = frozenset(
@@ -55,9 +60,23 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-@lru_cache(maxsize=65536)
-def key(word: str) -> str:
-    """A token as the index compares it: lower case, no accents."""
+class _Memo(dict[str, str]):
+    """A cache of a function of one word: ``map(memo.__getitem__, words)`` runs in C for
+    the words already seen. Emptied when large (a corpus has some 10^5 distinct words)."""
+
+    def __init__(self, function: Callable[[str], str]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > 500_000:
+            self.clear()
+        value: str = self.function(word)
+        self[word] = value
+        return value
+
+
+def _key(word: str) -> str:
     return strip_accents(word.lower())
 
 
@@ -68,11 +87,22 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("french")
 
 
-@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return strip_accents(str(_stemmer().stemWord(word.lower())))
+
+
+_KEYS = _Memo(_key)
+_STEMS = _Memo(_stem)
+
+
+def key(word: str) -> str:
+    """A token as the index compares it: lower case, no accents."""
+    return _KEYS[word]
+
+
 def stem(word: str) -> str:
     """The folded Snowball French stem of a token (``hôpitaux`` -> ``hopital``)."""
-    lower = word.lower()
-    return strip_accents(str(_stemmer().stemWord(lower)))
+    return _STEMS[word]
 
 
 def tokens(text: str) -> list[str]:
@@ -108,8 +138,8 @@ def analyse(text: str) -> Analysis:
     """Cut ``text`` into tokens (with stems) and find its inclusive forms."""
     text = nfc(text)
     groups = [
-        Group(m.start(), m.end(), tuple(key(f) for f in inclusive_forms(m.group(1), m.group(2))))
-        for m in _INCLUSIVE.finditer(text)
+        Group(start, end, tuple(key(f) for f in inclusive_forms(base, endings)))
+        for start, end, base, endings in _inclusive(text)
     ]
     out: list[Token] = []
     g = 0
@@ -118,22 +148,37 @@ def analyse(text: str) -> Analysis:
             g += 1
         inside = g < len(groups) and groups[g].start <= m.start() < groups[g].end
         word = m.group()
-        out.append(Token(m.start(), m.end(), key(word), stem(word), g if inside else -1))
+        out.append(Token(m.start(), m.end(), _KEYS[word], _STEMS[word], g if inside else -1))
     return Analysis(text, tuple(out), tuple(groups))
 
 
 def stems_text(text: str) -> str:
     """The stems of a text, one per token, in order: the index's stem columns."""
-    return " ".join(stem(t) for t in _TOKEN.findall(nfc(text)))
+    return " ".join(map(_STEMS.__getitem__, _TOKEN.findall(nfc(text))))
 
 
 def forms_text(text: str) -> str:
     """Every form of every inclusive form of a text: the index's forms column."""
     return " ".join(
         key(f)
-        for m in _INCLUSIVE.finditer(nfc(text))
-        for f in inclusive_forms(m.group(1), m.group(2))
+        for _, _, base, endings in _inclusive(nfc(text))
+        for f in inclusive_forms(base, endings)
     )
+
+
+def _inclusive(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, base, endings) of each inclusive form of ``text``, left to right: what
+    ``_INCLUSIVE.finditer`` finds, found from the endings back to the word they end."""
+    pos = 0
+    while match := _ENDINGS.search(text, pos):
+        start = end = match.start()
+        while start > 0 and text[start - 1].isalnum() and not text[start - 1].isdecimal():
+            start -= 1  # back over the letters of the base (the regex's [^\W\d_])
+        if end - start >= 2 and not (start > 0 and text[start - 1].isalnum()):
+            yield start, match.end(), text[start:end], match.group(1)
+            pos = match.end()
+        else:  # not the end of a word of letters: look again from the next character
+            pos = end + 1
 
 
 # -- inclusive writing ----------------------------------------------------------------

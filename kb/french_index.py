@@ -21,7 +21,6 @@ temporary table of the same columns, see :func:`shown_sections`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from typing import Any
 
 from kb import french
@@ -60,26 +59,16 @@ def migrate(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE VIRTUAL TABLE recaps_fr_vocab USING fts5vocab(recaps_fr, 'col')")
 
 
-def recap_terms(title: str, sections: Iterable[tuple[str, str]]) -> tuple[str, str, str]:
-    """A recap's stem and form columns, from its title and its sections' (heading, text):
-    the title's stems; its sections' stems, in order (its text is its sections' headings
-    and texts, joined); the inclusive forms of all of them."""
-    parts = [terms(heading, text) for heading, text in sections]
-    stems = " ".join(s for part in parts for s in part[:2] if s)
-    forms = " ".join(f for f in (french.forms_text(title), *(p[2] for p in parts)) if f)
-    return french.stems_text(title), stems, forms
-
-
 def add(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Write recaps' French rows: (rowid = ``recaps.n``, title, text, *recap_terms)."""
+    """Write recaps' French rows: (rowid = ``recaps.n``, title, text, *terms(title, text))."""
     conn.executemany(
         f"INSERT INTO recaps_fr(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows
     )
 
 
 def terms(head: str, body: str) -> tuple[str, str, str]:
-    """A section's stem and form columns: its heading's stems, its text's stems, and the
-    inclusive forms of both (``--raw`` searches the shown recaps' sections with them)."""
+    """The stem and form columns of a recap (title, text) or a section (heading, text):
+    the stems of each, and the inclusive forms of both."""
     forms = f"{french.forms_text(head)} {french.forms_text(body)}".strip()
     return (french.stems_text(head), french.stems_text(body), forms)
 

@@ -359,7 +359,7 @@ def _sync(
         report = SyncReport(removed=len(removed), unchanged=len(disk) - len(changed))
         for path in removed:
             _forget(conn, path)
-        writer = _Writer(conn, vocab)
+        writer = _Writer(conn)
         racy = started - RACY_NS
         from kb.prepare import prepare_all
 
@@ -424,9 +424,9 @@ def _sync_file(
         report.unchanged += 1
         return
     try:
-        if item.recap is None:
+        if item.rows is None:
             raise RecapError(loc.shown(path), "")  # item.problem says what
-        writer.check_unique(loc, item.recap.id, path)
+        writer.check_unique(loc, item.rows.id, path)
     except RecapError as exc:
         report.problems.append(item.problem or str(exc))
         if before is not None:
@@ -454,19 +454,30 @@ class _Writer:
     """Buffers new rows and writes them in batches (the schema is sqlite-utils').
 
     Recaps get their row number here (``recaps.n``, also the rowid of their FTS row),
-    so the FTS rows are written without reading anything back."""
+    so the FTS rows are written without reading anything back. Plain executemany:
+    sqlite-utils' insert_all re-derives the statement and converts every value, a
+    measurable share of a rebuild."""
 
-    def __init__(self, conn: sqlite3.Connection, vocab: Vocabulary) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        from kb.french_index import COLUMNS
+        from kb.prepare import RECAP_COLUMNS
+
         self.conn = conn
-        self.vocab = vocab
         self.pending: dict[str, str] = {}  # recap id -> path, not yet written
         self.next_n = conn.execute("SELECT coalesce(max(n), 0) + 1 FROM recaps").fetchone()[0]
-        self.fts: list[tuple[Any, ...]] = []
-        self.rows: dict[str, list[dict[str, Any]]] = {
-            "recaps": [],
-            "sections": [],
-            "recap_actions": [],
-            "files": [],
+        self.tables: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
+            table: (
+                f"INSERT INTO {table} ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})",
+                [],
+            )
+            for table, columns in (
+                ("recaps", ("n", *RECAP_COLUMNS)),
+                ("recaps_fr", ("rowid", *COLUMNS)),
+                ("sections", ("recap_id", "position", "heading", "text")),
+                ("recap_actions", ("recap_id", "action", "sections")),
+                ("files", ("path", "size", "mtime_ns", "hash", "recap_id")),
+            )
         }
 
     def check_unique(self, loc: Location, recap_id: str, path: str) -> None:
@@ -484,68 +495,20 @@ class _Writer:
             )
 
     def add(self, item: Prepared, stat: tuple[int, int]) -> None:
-        recap, linked, digest = item.recap, item.linked, item.digest
-        assert recap is not None and digest is not None
+        rows, digest = item.rows, item.digest
+        assert rows is not None and digest is not None
         n, self.next_n = self.next_n, self.next_n + 1
-        self.pending[recap.id] = recap.path
-        # `actions` lists every linked action, named in the frontmatter or mentioned.
-        self.rows["recaps"].append(
-            {"n": n, **_recap_row(recap), "actions": json.dumps(list(linked))}
-        )
-        self.fts.append((n, recap.title, recap.plain, *item.terms))
-        self.rows["sections"].extend(
-            {"recap_id": recap.id, "position": s.position, "heading": s.heading, "text": s.text}
-            for s in recap.sections
-        )
-        self.rows["recap_actions"].extend(
-            {"recap_id": recap.id, "action": a, "sections": json.dumps(positions)}
-            for a, positions in linked.items()
-        )
-        self.rows["files"].append(
-            {
-                "path": recap.path,
-                "size": stat[0],
-                "mtime_ns": stat[1],
-                "hash": digest,
-                "recap_id": recap.id,
-            }
-        )
-        if len(self.rows["recaps"]) >= BATCH:
+        self.pending[rows.id] = item.path
+        self.tables["recaps"][1].append((n, *rows.recap))
+        self.tables["recaps_fr"][1].append((n, *rows.fts))
+        self.tables["sections"][1].extend((rows.id, *section) for section in rows.sections)
+        self.tables["recap_actions"][1].extend((rows.id, *link) for link in rows.actions)
+        self.tables["files"][1].append((item.path, *stat, digest, rows.id))
+        if len(self.pending) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
-        # Plain executemany: sqlite-utils' insert_all re-derives the statement and
-        # converts every value, a measurable share of a rebuild. The schema stays its own.
-        for table, rows in self.rows.items():
-            if rows:
-                columns = list(rows[0])
-                self.conn.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)})"
-                    f" VALUES ({', '.join('?' * len(columns))})",
-                    [tuple(row[c] for c in columns) for row in rows],
-                )
-                rows.clear()
-        from kb import french_index
-
-        french_index.add(self.conn, self.fts)
-        self.fts.clear()
+        for sql, rows in self.tables.values():
+            self.conn.executemany(sql, rows)
+            rows.clear()
         self.pending.clear()
-
-
-def _recap_row(recap: Any) -> dict[str, Any]:
-    return {
-        "id": recap.id,
-        "path": recap.path,
-        "date": recap.date,
-        "basin": recap.basin,
-        "title": recap.title,
-        "edition": recap.edition,
-        "participants": recap.participants,
-        "team": json.dumps(recap.team, ensure_ascii=False),
-        "support_group": json.dumps(recap.support_group, ensure_ascii=False),
-        "actions": json.dumps(recap.actions, ensure_ascii=False),
-        "tags": json.dumps(recap.tags, ensure_ascii=False),
-        "next_meeting": recap.next_meeting,
-        "next_meeting_place": recap.next_meeting_place,
-        "source": recap.source,
-    }

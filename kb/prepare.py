@@ -6,11 +6,12 @@ worker processes while the main process writes the index.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.errors import RecapError
 
@@ -23,14 +24,30 @@ POOL_FROM = 400
 CHUNK = 100
 
 
+# The columns of the recaps table kb writes, in this order (n, its row number, first).
+RECAP_COLUMNS = (
+    *("id", "path", "date", "basin", "title", "edition", "participants", "team"),
+    *("support_group", "actions", "tags", "next_meeting", "next_meeting_place", "source"),
+)
+
+
+class Rows(NamedTuple):
+    """What the index stores for one recap, as the values of its rows (without the
+    recap's row number, which only the writer knows)."""
+
+    id: str
+    recap: tuple[Any, ...]  # RECAP_COLUMNS
+    fts: tuple[str, str, str, str, str]  # recaps_fr: title, text, their stems, forms
+    sections: list[tuple[int, str, str]]  # position, heading, text
+    actions: list[tuple[str, str]]  # linked action, JSON list of its sections
+
+
 @dataclass(frozen=True)
 class Prepared:
     path: str
     digest: str | None = None  # None when the file could not be read
-    recap: Recap | None = None
+    rows: Rows | None = None  # None when the file is not a valid recap
     problem: str | None = None  # the one-line message when the file is not a valid recap
-    linked: dict[str, list[int]] = field(default_factory=dict)
-    terms: tuple[str, str, str] = ("", "", "")  # the recap's stem and form columns
 
 
 def prepare(
@@ -46,16 +63,39 @@ def prepare(
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if digest == known_digest:
         return Prepared(path, digest)
-    from kb.actions import links
-    from kb.french_index import recap_terms
     from kb.recaps import parse_recap
 
     try:
         recap = parse_recap(data, path, vocab, shown=shown)
     except RecapError as exc:
         return Prepared(path, digest, problem=str(exc))
-    terms = recap_terms(recap.title, ((s.heading, s.text) for s in recap.sections))
-    return Prepared(path, digest, recap, None, links(vocab, recap.actions, recap.sections), terms)
+    return Prepared(path, digest, rows(vocab, recap))
+
+
+def rows(vocab: Vocabulary, recap: Recap) -> Rows:
+    """The index's rows of a recap. Its ``actions`` column lists every linked action,
+    named in the frontmatter or mentioned in a section."""
+    from kb.actions import links
+    from kb.french_index import terms
+
+    linked = links(vocab, recap.actions, recap.sections)
+    plain = recap.plain
+    return Rows(
+        recap.id,
+        (
+            *(recap.id, recap.path, recap.date, recap.basin, recap.title),
+            *(recap.edition, recap.participants, _json(recap.team)),
+            *(_json(recap.support_group), _json(list(linked)), _json(recap.tags)),
+            *(recap.next_meeting, recap.next_meeting_place, recap.source),
+        ),
+        (recap.title, plain, *terms(recap.title, plain)),
+        [(s.position, s.heading, s.text) for s in recap.sections],
+        [(action, _json(positions)) for action, positions in linked.items()],
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _prepare_chunk(

@@ -106,3 +106,26 @@ def test_inclusive_query_word() -> None:
     assert french.inclusive_query("acteur·rices") == ("acteur", "acteurs", "actrice", "actrices")
     assert french.inclusive_query("acteurs") is None
     assert french.inclusive_query("centre-ouest") is None
+
+
+def test_inclusive_forms_found_from_their_endings_are_those_the_pattern_defines() -> None:
+    # kb finds inclusive forms from their endings back to their word (faster on long
+    # texts); the forms must be those that _INCLUSIVE, which defines them, finds.
+    from pathlib import Path
+
+    seeds = Path(__file__).parent / "fixtures" / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())]
+    texts += [
+        "x-les-e",
+        "3abc-e et ab3-e",
+        "m²-e, ½-es",
+        "professionnel·le·s.es",
+        "Des usager·ères et acteur·rice·s.",
+        "fin.e",
+        "_ab-e ab_-e",
+    ]
+    for text in texts:
+        expected = [
+            (m.start(), m.end(), m.group(1), m.group(2)) for m in french._INCLUSIVE.finditer(text)
+        ]
+        assert list(french._inclusive(text)) == expected, text
