@@ -24,8 +24,9 @@ from kb.actions import detect_actions
 from kb.config import Location
 from kb.errors import KbError, RecapError
 from kb.importer import MONTH_NAMES
-from kb.index import SyncReport, scan, sync
+from kb.index import SyncReport, sync
 from kb.recaps import FIELDS, Recap, check_frontmatter, decode, parse_recap, split_sections
+from kb.scan import scan
 from kb.vocab import Vocabulary
 
 # A recap is a few pages; anything much larger is not one.

@@ -12,13 +12,14 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kb import render
 from kb.errors import ConfigError, KbError
 
 if TYPE_CHECKING:
     from kb.config import Location
+    from kb.scan import Pending
     from kb.vocab import Vocabulary
 
 PathArg = str | os.PathLike[str] | None
@@ -50,17 +51,62 @@ def guarded(call: Callable[[], int]) -> int:
         return 130
 
 
-def _open(kb_dir: PathArg, db: PathArg) -> tuple[Location, sqlite3.Connection, Vocabulary]:
-    """Locate the knowledge base, sync its index, report invalid files: every reading command."""
+T = TypeVar("T")
+# What a reading command asks the index: (knowledge base, connection, vocabulary) -> answer
+Work = Callable[["Location", sqlite3.Connection, "Vocabulary"], T]
+
+
+def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Vocabulary, T]:
+    """Locate the knowledge base, make sure its index is up to date with the folder,
+    report invalid files, and answer: every reading command.
+
+    When the launcher started the folder's snapshot (kb.scan), the index is asked first,
+    while the snapshot is taken; the answer stands if the index was up to date.
+    Otherwise (or if asking failed) the index is synced and asked again.
+    """
     from kb.config import locate
     from kb.index import connect, sync, vocabulary
+    from kb.scan import take
 
     loc = locate(kb_dir, db)
+    pending = take(loc.kb_dir)
+    seen = None
+    if pending is not None:
+        early = _ask_early(loc, pending, work)
+        if early is not None:
+            return early
+        seen = pending.result()
     with render.progress("Indexing") as progress:
-        report = sync(loc, progress=progress)
+        report = sync(loc, progress=progress, seen=seen)
     render.warnings(report.problems)
     conn = connect(loc.db)
-    return loc, conn, vocabulary(conn)
+    vocab = vocabulary(conn)
+    return loc, vocab, work(loc, conn, vocab)
+
+
+def _ask_early(
+    loc: Location, pending: Pending, work: Work[T]
+) -> tuple[Location, Vocabulary, T] | None:
+    from kb.index import connect, settled, state, vocabulary
+
+    if not loc.db.exists():
+        return None
+    try:
+        conn = connect(loc.db)
+        conn.execute("BEGIN")  # the state and the answer from one view of the index
+        try:
+            was = state(conn)
+            vocab = vocabulary(conn)
+            answer = work(loc, conn, vocab)
+        finally:
+            conn.execute("COMMIT")
+    except (KbError, sqlite3.DatabaseError):
+        return None  # asked again after the sync, which says what is wrong if it still is
+    report = settled(loc, was, pending.result())
+    if report is None:
+        return None
+    render.warnings(report.problems)
+    return loc, vocab, answer
 
 
 def _filters(vocab: Vocabulary, **options: Any) -> Any:
@@ -99,12 +145,14 @@ def search(
     from kb.search import search as run_search
 
     query = " ".join(words)
-    loc, conn, vocab = _open(kb_dir, db)
-    filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-    if raw:
-        outcome = Outcome(run_search(conn, query, filters=filters, limit=limit, raw=True))
-    else:
-        outcome = french_search(conn, query, vocab=vocab, filters=filters, limit=limit)
+
+    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> Outcome:
+        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+        if raw:
+            return Outcome(run_search(conn, query, filters=filters, limit=limit, raw=True))
+        return french_search(conn, query, vocab=vocab, filters=filters, limit=limit)
+
+    loc, vocab, outcome = _answer(kb_dir, db, work)
     hits = outcome.hits
     for hit in hits:
         hit.path = loc.shown(hit.path)
@@ -129,9 +177,11 @@ def list_(
 ) -> int:
     from kb.search import list_recaps
 
-    loc, conn, vocab = _open(kb_dir, db)
-    filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-    rows = list_recaps(conn, filters=filters)
+    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[dict[str, Any]]:
+        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+        return list_recaps(conn, filters=filters)
+
+    loc, vocab, rows = _answer(kb_dir, db, work)
     for row in rows:
         row["path"] = loc.shown(row["path"])
     if json:
@@ -144,9 +194,13 @@ def list_(
 def show(ref: str, *, raw: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
     from kb.search import get_recap
 
-    loc, conn, vocab = _open(kb_dir, db)
-    meta = get_recap(conn, loc, ref)
-    text = _read(loc.kb_dir / meta["path"])
+    def work(
+        loc: Location, conn: sqlite3.Connection, vocab: Vocabulary
+    ) -> tuple[dict[str, Any], str]:
+        meta = get_recap(conn, loc, ref)
+        return meta, _read(loc.kb_dir / meta["path"])
+
+    loc, vocab, (meta, text) = _answer(kb_dir, db, work)
     meta["path"] = loc.shown(meta["path"])
     if raw:
         render.raw(text)
@@ -176,12 +230,16 @@ def timeline(
     db: PathArg = None,
 ) -> int:
     from kb.config import today
+    from kb.timeline import Entry
     from kb.timeline import timeline as build_timeline
 
     day = today()
-    _, conn, vocab = _open(kb_dir, db)
-    filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-    entries = build_timeline(conn, vocab, filters=filters, today=day)
+
+    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Entry]:
+        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+        return build_timeline(conn, vocab, filters=filters, today=day)
+
+    _, vocab, entries = _answer(kb_dir, db, work)
     if json:
         render.as_json([entry.to_dict() for entry in entries])
     else:
@@ -194,8 +252,9 @@ def basins(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) ->
     from kb.timeline import basins_summary
 
     day = today()
-    _, conn, vocab = _open(kb_dir, db)
-    rows = basins_summary(conn, vocab, today=day)
+    _, vocab, rows = _answer(
+        kb_dir, db, lambda _, conn, vocab: basins_summary(conn, vocab, today=day)
+    )
     if json:
         render.as_json(rows)
     else:
@@ -208,8 +267,10 @@ def actions(
 ) -> int:
     from kb.timeline import actions_summary
 
-    _, conn, vocab = _open(kb_dir, db)
-    rows = actions_summary(conn, vocab, basin=vocab.resolve_basin(basin) if basin else None)
+    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[dict[str, Any]]:
+        return actions_summary(conn, vocab, basin=vocab.resolve_basin(basin) if basin else None)
+
+    _, vocab, rows = _answer(kb_dir, db, work)
     if json:
         render.as_json(rows)
     else:
@@ -218,6 +279,6 @@ def actions(
 
 
 def glossary(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    _, _, vocab = _open(kb_dir, db)
+    _, vocab, _ = _answer(kb_dir, db, lambda *_: None)
     render.glossary(vocab.glossary, json_output=json)
     return 0

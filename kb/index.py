@@ -8,10 +8,8 @@ compares them with a narrow table, importing neither YAML nor sqlite-utils.
 from __future__ import annotations
 
 import json
-import marshal
 import os
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.config import Location
 from kb.errors import ConfigError, RecapError
+from kb.scan import files, snapshot
 from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 if TYPE_CHECKING:
@@ -184,28 +183,6 @@ def _ignore_cache_dir(folder: Path) -> None:
 # -- the folder -----------------------------------------------------------------------
 
 
-def scan(kb_dir: Path) -> dict[str, tuple[int, int]]:
-    """Every recap file below ``kb_dir``: relative path -> (size, mtime_ns).
-
-    Hidden folders (``.kb``, ``.git``) and files, and README.md, are not recaps.
-    """
-    found: dict[str, tuple[int, int]] = {}
-    stack = [("", str(kb_dir))]
-    while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((prefix + name + "/", entry.path))
-                elif name.endswith(".md") and name.lower() != "readme.md" and entry.is_file():
-                    st = entry.stat()
-                    found[prefix + name] = (st.st_size, st.st_mtime_ns)
-    return found
-
-
 def _stat_key(path: Path) -> str:
     try:
         st = path.stat()
@@ -232,29 +209,68 @@ def vocabulary(conn: sqlite3.Connection) -> Vocabulary:
 # -- sync -----------------------------------------------------------------------------
 
 
-def sync(loc: Location, *, rebuild: bool = False, progress: Progress | None = None) -> SyncReport:
+def sync(
+    loc: Location,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    seen: Snapshot | None = None,
+) -> SyncReport:
     """Bring the index in line with the folder; return what changed.
 
     Files are re-read when their size or mtime changed, and re-indexed when their content
     hash changed. Invalid files are reported (and not indexed) on every sync until fixed.
     Runs in one transaction: an interrupted sync leaves the previous index. A rebuild, a
     first index, or a new kb.yml or kb version is written to a new file that replaces the
-    old one when complete.
+    old one when complete. ``seen``: the folder's snapshot, when the caller took it.
     """
     if rebuild or not loc.db.exists():
-        return _build(loc, progress)
+        return _build(loc, progress, seen)
     conn = connect(loc.db)
     try:
         if _meta(conn, "vocabulary_stat") == _data_key(loc):
-            return _sync(conn, loc, rebuild=False, progress=progress)
+            return _sync(conn, loc, rebuild=False, progress=progress, seen=seen)
     finally:
         conn.close()
     # kb.yml edited, or an index made by another version of kb: every recap again,
     # into a fresh file (much faster than deleting every row of the old one).
-    return _build(loc, progress)
+    return _build(loc, progress, seen)
 
 
-def _build(loc: Location, progress: Progress | None) -> SyncReport:
+# When a snapshot of the folder was taken (ns), and the snapshot (see kb.scan).
+Snapshot = tuple[int, bytes]
+
+
+@dataclass(frozen=True)
+class State:
+    """What the index was synced from, and the report of that sync, read in the same
+    transaction as an answer: :func:`settled` then says whether the answer was up to
+    date with the folder."""
+
+    data_key: str | None
+    folder: bytes | None
+    report: SyncReport
+
+
+def state(conn: sqlite3.Connection) -> State:
+    problems = json.loads(_meta(conn, "problems") or "[]")
+    files = conn.execute("SELECT count(*) FROM files").fetchone()[0]
+    return State(
+        _meta(conn, "vocabulary_stat"),
+        _snapshot(conn),
+        SyncReport(unchanged=files, problems=problems),
+    )
+
+
+def settled(loc: Location, was: State, seen: Snapshot) -> SyncReport | None:
+    """The report of a sync with nothing to do when the index, as it was in ``was``,
+    matched the folder as ``seen``; None when a sync is needed."""
+    if was.data_key != _data_key(loc) or was.folder != seen[1]:
+        return None
+    return was.report
+
+
+def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> SyncReport:
     """A whole index in a fresh file, then renamed over the old one.
 
     Nothing else can read the fresh file before the rename, so it needs no rollback
@@ -268,7 +284,7 @@ def _build(loc: Location, progress: Progress | None) -> SyncReport:
         try:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            report = _sync(conn, loc, rebuild=True, progress=progress)
+            report = _sync(conn, loc, rebuild=True, progress=progress, seen=seen)
             conn.execute("PRAGMA synchronous = FULL")
         finally:
             conn.close()
@@ -317,27 +333,31 @@ def _remove_stale_builds(db: Path) -> None:
 
 
 def _sync(
-    conn: sqlite3.Connection, loc: Location, *, rebuild: bool, progress: Progress | None
+    conn: sqlite3.Connection,
+    loc: Location,
+    *,
+    rebuild: bool,
+    progress: Progress | None,
+    seen: Snapshot | None,
 ) -> SyncReport:
-    started = time.time_ns()
     data_key = _data_key(loc)
-    disk = scan(loc.kb_dir)
     # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
     # and the check costs one comparison instead of a lookup per file.
-    snapshot = marshal.dumps(disk)
+    started, folder = seen or snapshot(loc.kb_dir)
     if not rebuild:
-        settled = _settled(conn, data_key, snapshot, len(disk))
-        if settled is not None:
-            return settled
+        report = _settled(conn, data_key, folder)
+        if report is not None:
+            return report
+    disk = files(folder)
 
     conn.execute("BEGIN IMMEDIATE")
     try:
         # Under the write lock: another kb may have synced while this one waited.
         if not rebuild:
-            settled = _settled(conn, data_key, snapshot, len(disk))
-            if settled is not None:
+            report = _settled(conn, data_key, folder)
+            if report is not None:
                 conn.execute("COMMIT")
-                return settled
+                return report
         fresh = not rebuild and data_key == _meta(conn, "vocabulary_stat")
         known = (
             {
@@ -378,7 +398,7 @@ def _sync(
         recent = any(mtime >= racy for _, mtime in disk.values())
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshot', ?)",
-            (b"" if recent else snapshot,),
+            (b"" if recent else folder,),
         )
         _set_meta(conn, "problems", json.dumps(report.problems, ensure_ascii=False))
         conn.execute("COMMIT")
@@ -393,14 +413,13 @@ def _data_key(loc: Location) -> str:
     return f"{INDEXER}:{_stat_key(loc.data_file)}"
 
 
-def _settled(
-    conn: sqlite3.Connection, data_key: str, snapshot: bytes, files: int
-) -> SyncReport | None:
+def _settled(conn: sqlite3.Connection, data_key: str, folder: bytes) -> SyncReport | None:
     """The report of a sync with nothing to do, or None when there is something to do."""
-    if data_key != _meta(conn, "vocabulary_stat") or snapshot != _snapshot(conn):
+    if data_key != _meta(conn, "vocabulary_stat") or folder != _snapshot(conn):
         return None
     problems = json.loads(_meta(conn, "problems") or "[]")
-    return SyncReport(unchanged=files - len(problems), problems=problems)
+    files = conn.execute("SELECT count(*) FROM files").fetchone()[0]
+    return SyncReport(unchanged=files, problems=problems)
 
 
 def _snapshot(conn: sqlite3.Connection) -> bytes | None:

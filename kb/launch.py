@@ -105,7 +105,23 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         app(args=args, prog_name="kb")
         return
+    name, values = call
+    if name != "index":
+        _begin_scan(values)
     from kb import commands
 
-    name, values = call
     raise SystemExit(commands.guarded(lambda: getattr(commands, name)(**values)))
+
+
+def _begin_scan(values: dict[str, Any]) -> None:
+    """Start the folder's snapshot in a child process before the imports: the walk (one
+    stat per file) then runs beside them and the query (see kb.commands._answer)."""
+    from kb.config import locate
+    from kb.errors import KbError
+    from kb.scan import begin
+
+    try:
+        loc = locate(values.get("kb_dir"), values.get("db"))
+    except KbError:
+        return  # the command says what is wrong
+    begin(loc.kb_dir)

@@ -1,0 +1,116 @@
+"""The folder's snapshot, taken in child processes while a reading command asks the
+index: the same bytes as in one process, and an answer that is never older than the
+folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb import scan
+from tests.conftest import Run, write_recap
+
+
+def folder_with_everything(root: Path) -> Path:
+    for i in range(40):
+        day = f"{i // 28 + 3:02d}-{i % 28 + 1:02d}"
+        write_recap(root, date=f"2025-{day}", basin=("sud", "nord")[i % 2])
+        write_recap(root / "2024" / "deep", date=f"2024-{day}", basin="sud-est")
+    (root / "README.md").write_text("# not a recap\n")
+    (root / ".hidden.md").write_text("hidden\n")
+    (root / ".kb").mkdir()
+    (root / ".kb" / "x.md").write_text("cache\n")
+    (root / "notes.txt").write_text("not markdown\n")
+    return root
+
+
+def test_a_snapshot_taken_by_children_is_the_one_taken_alone(tmp_path: Path) -> None:
+    root = folder_with_everything(tmp_path / "recaps")
+    started, alone = scan.snapshot(root)
+    for workers in (1, 2):
+        pending = scan.Pending(str(root), workers)
+        assert pending.children  # really forked
+        when, seen = pending.result()
+        assert seen == alone
+        assert when <= started or when - started < 10**9
+        assert pending.result() == (when, seen)  # waited for once
+    files = scan.files(alone)
+    assert files == scan.scan(root)
+    assert len(files) == 80 and "2024/deep/2024-03-01-sud-est.md" in files
+    assert not any(p.startswith(".") or p.endswith(("README.md", ".txt")) for p in files)
+
+
+def test_a_child_that_cannot_start_leaves_the_snapshot_to_the_parent(tmp_path: Path) -> None:
+    root = folder_with_everything(tmp_path / "recaps")
+
+    def no_fork() -> int:
+        raise OSError("no more processes")
+
+    pending = scan.Pending(str(root), 2, fork=no_fork)
+    assert pending.children == []
+    assert pending.result()[1] == scan.snapshot(root)[1]
+
+
+def test_a_child_that_fails_leaves_the_snapshot_to_the_parent(tmp_path: Path) -> None:
+    root = folder_with_everything(tmp_path / "recaps")
+    failed = []
+
+    def failing_fork() -> int:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(3)  # as if the walk had raised
+        failed.append(pid)
+        return pid
+
+    pending = scan.Pending(str(root), 2, fork=failing_fork)
+    assert pending.result()[1] == scan.snapshot(root)[1]
+    assert len(failed) == 2
+    for pid in failed:  # every child was waited for: no zombie left
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def kb(*args: str) -> subprocess.CompletedProcess[str]:
+    """The kb program as installed: the fast path, which takes the snapshot in children."""
+    return subprocess.run(
+        [sys.executable, "-m", "kb", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_the_answer_given_while_the_folder_is_checked_is_never_stale(
+    kb_dir: Path, run: Run
+) -> None:
+    run("index")
+    path = kb_dir / "2023-10-10-sud.md"
+    found = kb("search", "zorglub", "--json", "--kb-dir", str(kb_dir))
+    assert found.returncode == 0 and json.loads(found.stdout) == []
+    # Edited in place: the index, asked while the children look at the folder, has no
+    # zorglub; the children see the new stat, so kb syncs and asks again.
+    path.write_text(path.read_text() + "\nLe projet Zorglub démarre.\n")
+    found = kb("search", "zorglub", "--json", "--kb-dir", str(kb_dir))
+    assert [r["id"] for r in json.loads(found.stdout)] == ["2023-10-10-sud"]
+    # A new file: `show` finds it, though the index asked first had no such recap.
+    write_recap(kb_dir, date="2026-01-15", basin="nord", body="# Nouveau\n\nTexte neuf.\n")
+    shown = kb("show", "2026-01-15-nord", "--kb-dir", str(kb_dir))
+    assert shown.returncode == 0 and "Texte neuf." in shown.stdout
+    # A file made invalid: reported, and no longer found.
+    path.write_text("---\ndate: 2023-10-10\n---\nZorglub\n")
+    found = kb("search", "zorglub", "--json", "--kb-dir", str(kb_dir))
+    assert json.loads(found.stdout) == []
+    assert "missing required field 'basin'" in found.stderr
+
+
+def test_an_up_to_date_index_answers_without_being_written(kb_dir: Path, run: Run) -> None:
+    for path in kb_dir.iterdir():  # older than the racy-stat window: the snapshot is kept
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 10**10))
+    run("index")
+    db = kb_dir / ".kb" / "index.sqlite"
+    before = db.stat().st_mtime_ns
+    found = kb("search", "helpdesk", "--json", "--kb-dir", str(kb_dir))
+    assert found.returncode == 0 and json.loads(found.stdout)
+    assert db.stat().st_mtime_ns == before
