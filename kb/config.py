@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kb.errors import ConfigError
 
@@ -21,8 +21,7 @@ INDEX_NAME = "index.sqlite"
 DATA_FILE = "kb.yml"
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A knowledge base: its folder (as the user named it) and its index file."""
 
     kb_dir: Path

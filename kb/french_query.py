@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kb import french
 from kb.french_index import FORM_COLUMNS, STEM_COLUMNS, WORD_COLUMNS
 
 
-@dataclass(frozen=True)
-class Features:
+class Features(NamedTuple):
     """What search understands beyond accents and case; all on by default. Each can be
     turned off alone, to measure what it brings (``tests/relevance/evaluate.py``)."""
 
@@ -33,7 +31,8 @@ class Features:
     fallback: bool = True  # no recap has every word: show those with some
     typos: bool = True  # helpdsk: did you mean helpdesk?
 
-    NAMES = ("stemming", "inclusive", "elision", "glossary", "fallback", "typos")
+
+ALL = Features()
 
 
 FILTER_NAMES = {
@@ -74,14 +73,13 @@ class Word(NamedTuple):
         return not (self.quoted or self.prefix) and len(self.tokens) == 1
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     words: tuple[Word, ...]
-    filters: dict[str, str] = field(default_factory=dict)  # filter name -> value as typed
+    filters: dict[str, str]  # filter name -> value as typed
     clashes: tuple[str, ...] = ()  # a filter given twice with two values: "basin:sud basin:nord"
 
 
-def parse(text: str, features: Features = Features()) -> Parsed:
+def parse(text: str, features: Features = ALL) -> Parsed:
     """Read a query: its words and its inline filters. Never fails."""
     filters: dict[str, str] = {}
     clashes: list[str] = []
@@ -134,7 +132,7 @@ class Synonym(NamedTuple):
 
 
 def synonym_groups(
-    glossary: Sequence[tuple[str, Sequence[str]]], features: Features = Features()
+    glossary: Sequence[tuple[str, Sequence[str]]], features: Features = ALL
 ) -> list[tuple[Synonym, ...]]:
     """The glossary as groups of synonyms: a term, what it stands for, and the other
     terms that stand for the same (GAB, ZOGAB and "Groupe d'Appui au Bassin")."""
@@ -177,7 +175,7 @@ class Term(NamedTuple):
 
 def build(
     words: Sequence[Word],
-    features: Features = Features(),
+    features: Features = ALL,
     groups: Sequence[tuple[Synonym, ...]] = (),
 ) -> list[Term]:
     """The terms of a query: each word, or run of words that is a glossary entry."""

@@ -17,14 +17,13 @@ from typing import Any, NamedTuple
 
 from kb import french, french_index
 from kb.errors import UsageError
-from kb.french_query import Features, Parsed, Term, Word, build, expression, parse
+from kb.french_query import ALL, Features, Parsed, Term, Word, build, expression, parse
 from kb.french_query import synonym_groups as _synonym_groups
 from kb.search import Filters, RecapHit, SectionHit, _where, parse_day
 from kb.snippets import Matcher, mark, snippet
 from kb.text import strip_accents
 from kb.vocab import Vocabulary
 
-ALL = Features()
 FALLBACK_NOTE = "No recap has all of these words; showing recaps with some of them."
 
 

@@ -7,13 +7,13 @@ compares them with a narrow table, importing neither YAML nor sqlite-utils.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.config import Location
 from kb.errors import ConfigError, RecapError
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "6"
+INDEXER = "7"
 # Files changed less than this long before a sync are re-read by the next one (racy stat).
 RACY_NS = 2_000_000_000
 BATCH = 500
@@ -196,14 +196,28 @@ def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+def _set_meta(conn: sqlite3.Connection, key: str, value: str | bytes) -> None:
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+def _stored(conn: sqlite3.Connection, key: str, default: Any) -> Any:
+    """A value kept in meta with marshal (read without importing json). An index made
+    by an older kb may hold something else: the default then (that index is rebuilt)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    try:
+        return default if row is None else marshal.loads(row[0])
+    except (TypeError, ValueError, EOFError):
+        return default
+
+
+def _store(conn: sqlite3.Connection, key: str, value: Any) -> None:
+    _set_meta(conn, key, marshal.dumps(value))
 
 
 def vocabulary(conn: sqlite3.Connection) -> Vocabulary:
     """The vocabulary the index was last synced with (defaults before the first sync)."""
-    raw = _meta(conn, "vocabulary")
-    return defaults() if raw is None else Vocabulary.from_dict(json.loads(raw))
+    data = _stored(conn, "vocabulary", None)
+    return defaults() if data is None else Vocabulary.from_dict(data)
 
 
 # -- sync -----------------------------------------------------------------------------
@@ -241,8 +255,7 @@ def sync(
 Snapshot = tuple[int, bytes]
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """What the index was synced from, and the report of that sync, read in the same
     transaction as an answer: :func:`settled` then says whether the answer was up to
     date with the folder."""
@@ -253,7 +266,7 @@ class State:
 
 
 def state(conn: sqlite3.Connection) -> State:
-    problems = json.loads(_meta(conn, "problems") or "[]")
+    problems = _stored(conn, "problems", [])
     files = conn.execute("SELECT count(*) FROM files").fetchone()[0]
     return State(
         _meta(conn, "vocabulary_stat"),
@@ -372,7 +385,7 @@ def _sync(
         vocab = vocabulary(conn)
         if not fresh:
             vocab = load_vocabulary(loc.data_file)
-            _set_meta(conn, "vocabulary", json.dumps(vocab.to_dict(), ensure_ascii=False))
+            _store(conn, "vocabulary", vocab.to_dict())
             _set_meta(conn, "vocabulary_stat", data_key)
             for table in ("files", "recap_actions", "sections", "recaps"):
                 conn.execute(f"DELETE FROM {table}")
@@ -400,7 +413,7 @@ def _sync(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshot', ?)",
             (b"" if recent else folder,),
         )
-        _set_meta(conn, "problems", json.dumps(report.problems, ensure_ascii=False))
+        _store(conn, "problems", report.problems)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -415,11 +428,8 @@ def _data_key(loc: Location) -> str:
 
 def _settled(conn: sqlite3.Connection, data_key: str, folder: bytes) -> SyncReport | None:
     """The report of a sync with nothing to do, or None when there is something to do."""
-    if data_key != _meta(conn, "vocabulary_stat") or folder != _snapshot(conn):
-        return None
-    problems = json.loads(_meta(conn, "problems") or "[]")
-    files = conn.execute("SELECT count(*) FROM files").fetchone()[0]
-    return SyncReport(unchanged=files, problems=problems)
+    was = state(conn)
+    return was.report if (was.data_key, was.folder) == (data_key, folder) else None
 
 
 def _snapshot(conn: sqlite3.Connection) -> bytes | None:

@@ -72,7 +72,14 @@ def fast_call(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
             raise _NotFast(message)
 
     name, positional, options = FAST[args[0]]
-    parser = Parser(add_help=False, allow_abbrev=False, argument_default=argparse.SUPPRESS)
+    parser = Parser(
+        add_help=False,
+        allow_abbrev=False,
+        argument_default=argparse.SUPPRESS,
+        # A width, so that argparse does not import shutil (and bz2, lzma) to ask the
+        # terminal's: this parser never prints help.
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, width=80),
+    )
     for dest, flags, kind in options:
         if kind is bool:
             parser.add_argument(*flags, dest=dest, action="store_true")

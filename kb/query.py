@@ -8,15 +8,14 @@ so ``centre-ouest`` is the phrase "centre ouest" and ``l'hôpital`` the phrase "
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Letters and digits: what FTS5's unicode61 tokenizer keeps as token characters.
 _TOKEN = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"|(\S+)')
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One thing to match: a word, or several words that must be adjacent (a phrase)."""
 
     tokens: tuple[str, ...]

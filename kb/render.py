@@ -6,7 +6,6 @@ control characters, so a recap cannot restyle or hijack the terminal.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -58,6 +57,8 @@ def warnings(lines: list[str]) -> None:
 
 
 def as_json(data: Any) -> None:
+    import json  # lazy: only --json needs it
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb import query as q
 from kb.config import Location
@@ -20,8 +19,7 @@ MARK_START, MARK_END = "\x02", "\x03"
 SNIPPET_TOKENS = 24
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """Resolved filters; dates are inclusive ISO days."""
 
     basin: str | None = None
@@ -244,6 +242,8 @@ def list_recaps(
 
 
 def _decoded(row: sqlite3.Row) -> dict[str, Any]:
+    import json  # lazy: a search needs none
+
     out = dict(row)
     for key in ("team", "support_group", "actions", "tags"):
         if key in out:

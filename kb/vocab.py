@@ -8,10 +8,9 @@ changed: the index keeps the parsed vocabulary as JSON (see ``kb.index``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kb.errors import ConfigError, NotFoundError
 from kb.text import did_you_mean, fold
@@ -19,15 +18,13 @@ from kb.text import did_you_mean, fold
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
-class Basin:
+class Basin(NamedTuple):
     slug: str
     name: str
     communes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     """A named action or recurring theme; ``aliases`` are its other names in recaps."""
 
     slug: str
@@ -41,8 +38,7 @@ class Action:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     basins: tuple[Basin, ...] = ()
     actions: tuple[Action, ...] = ()
     # term -> what it stands for ("HD" -> ("Helpdesk",)), as written in kb.yml

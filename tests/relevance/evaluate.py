@@ -11,7 +11,6 @@ averaged over the queries. MRR: the mean of 1 / rank of the first expected recap
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import sys
 import tempfile
@@ -67,10 +66,8 @@ def load(path: Path = JUDGED) -> list[Judged]:
 def configurations() -> list[tuple[str, Features]]:
     """All on, each feature off alone, all off."""
     out = [("all on", Features())]
-    out += [
-        (f"no {name}", dataclasses.replace(Features(), **{name: False})) for name in Features.NAMES
-    ]
-    out.append(("all off", Features(**{name: False for name in Features.NAMES})))
+    out += [(f"no {name}", Features()._replace(**{name: False})) for name in Features._fields]
+    out.append(("all off", Features(**{name: False for name in Features._fields})))
     return out
 
 
