@@ -116,6 +116,20 @@ def median(
     return statistics.median(times), peak
 
 
+def paired(
+    cmd: list[str], floor: list[str], runs: int, *, tty: bool = False
+) -> tuple[float, float, int]:
+    """Medians of ``cmd`` and of its floor, their runs interleaved so that both see the
+    same moments of a noisy machine; and the peak memory of ``cmd``."""
+    times, floors, peak = [], [], 0
+    for _ in range(runs):
+        floors.append(once(floor)[0])
+        elapsed, rss = once(cmd, tty=tty)
+        times.append(elapsed)
+        peak = max(peak, rss)
+    return statistics.median(times), statistics.median(floors), peak
+
+
 class Table:
     def __init__(self, n: int) -> None:
         self.n = n
@@ -150,8 +164,9 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
     rebuild_runs = 1 if n >= 100_000 else max(1, runs // 2)
 
     yaml_floor = [py, str(HERE / "floors.py"), "yaml", str(folder)]
-    floor_yaml, _ = median(yaml_floor, rebuild_runs)
-    rebuild, peak = median([*base, "index", "--rebuild", *where], rebuild_runs)
+    rebuild, floor_yaml, peak = paired(
+        [*base, "index", "--rebuild", *where], yaml_floor, rebuild_runs
+    )
     table.add(
         "kb index --rebuild",
         rebuild,
@@ -165,8 +180,7 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
         "import os, sys, sqlite3, rich.console; [e.stat() for e in os.scandir(sys.argv[1])]",
         str(folder),
     ]
-    floor_stat, _ = median(stat_floor, runs)
-    nochange, _ = median([*base, "index", *where], runs)
+    nochange, floor_stat, _ = paired([*base, "index", *where], stat_floor, runs)
     table.add("kb index, nothing changed", nochange, ("import stack + stat every file", floor_stat))
     counter = [0]
     changed, _ = median(
@@ -178,25 +192,28 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
     time.sleep(2.1)
     subprocess.run([*base, "index", *where], capture_output=True, check=False)
 
-    floor_import, _ = median([py, "-c", "import sqlite3, rich.console, rich.table"], runs)
-    stack = ("import sqlite3, rich", floor_import)
+    import_floor = [py, "-c", "import sqlite3, rich.console, rich.table"]
     for label, query in (
         ("rare word", RARE),
         ("word in every recap", COMMON),
         ("prefix", PREFIX),
         ("phrase", PHRASE),
     ):
-        tty, _ = median([*base, "search", query, *where], runs, tty=True)
-        as_json, _ = median([*base, "search", query, "--json", *where], runs)
+        search = [*base, "search", query, *where]
+        tty, floor_import, _ = paired(search, import_floor, runs, tty=True)
+        as_json, floor_json, _ = paired([*search, "--json"], import_floor, runs)
         word = query.strip('"*').split()[0]
-        rg, _ = median(["rg", "-l", "-i", word, str(folder)], runs)
+        beside_rg, rg, _ = paired(search, ["rg", "-l", "-i", word, str(folder)], runs, tty=True)
         table.add(
             f"kb search {query} ({label}, terminal)",
             tty,
-            stack,
-            f"rg -l: {rg * 1000:,.0f} ms (kb = {tty / rg:.2f}x rg)",
+            ("import sqlite3, rich", floor_import),
+            f"rg -l: {rg * 1000:,.0f} ms (kb = {beside_rg / rg:.2f}x rg, runs interleaved)",
         )
-        table.add(f"kb search {query} --json ({label})", as_json, stack)
+        table.add(
+            f"kb search {query} --json ({label})", as_json, ("import sqlite3, rich", floor_json)
+        )
+    stack = ("import sqlite3, rich", floor_import)
     if drop_caches():
         cold_rg, _ = median(["rg", "-l", "-i", COMMON, str(folder)], 3, before=drop_caches)
         cold_kb, _ = median([*base, "search", COMMON, *where], 3, tty=True, before=drop_caches)

@@ -121,14 +121,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _begin_scan(values: dict[str, Any]) -> None:
-    """Start the folder's snapshot in a child process before the imports: the walk (one
-    stat per file) then runs beside them and the query (see kb.commands._answer)."""
-    from kb.config import locate
-    from kb.errors import KbError
+    """Start the folder's snapshot in child processes first thing: the walk (one stat per
+    file) then runs beside the imports and the query (see kb.commands._answer). The
+    folder is named as kb.config.locate names it; were they to differ, the command would
+    only take the snapshot itself."""
+    import os
+
     from kb.scan import begin
 
-    try:
-        loc = locate(values.get("kb_dir"), values.get("db"))
-    except KbError:
-        return  # the command says what is wrong
-    begin(loc.kb_dir)
+    kb_dir = values.get("kb_dir")
+    begin(kb_dir if kb_dir is not None else (os.environ.get("KB_DIR") or "recaps"))

@@ -175,9 +175,9 @@ def begin(kb_dir: str | os.PathLike[str]) -> None:
     """Start the snapshot of ``kb_dir`` for the reading command about to run."""
     pending = start(kb_dir)
     if pending is not None:
-        _started[os.fspath(kb_dir)] = pending
+        _started[os.path.normpath(kb_dir)] = pending
 
 
 def take(kb_dir: str | os.PathLike[str]) -> Pending | None:
     """The snapshot :func:`begin` started for ``kb_dir``, once."""
-    return _started.pop(os.fspath(kb_dir), None)
+    return _started.pop(os.path.normpath(kb_dir), None)

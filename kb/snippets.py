@@ -31,11 +31,24 @@ class Matcher:
     def __init__(self, terms: Sequence[Term], features: Features) -> None:
         self.alts = [(i, a) for i, t in enumerate(terms) if not t.negated for a in t.alts]
         self.forms = features.inclusive
+        # What a token must be for any alternative to start there: most tokens of a text
+        # are none of these, and are passed over with two set lookups.
+        self.words = {a.tokens[0] for _, a in self.alts if a.kind == "word" and a.tokens}
+        self.stems = {a.tokens[0] for _, a in self.alts if a.kind == "stem" and a.tokens}
+        self.prefixed = any(a.prefix for _, a in self.alts)
 
     def spans(self, text: french.Analysis) -> list[Span]:
         found = []
         tokens = text.tokens
-        for i in range(len(tokens)):
+        words, stems, anywhere = self.words, self.stems, self.prefixed
+        for i, token in enumerate(tokens):
+            if not (
+                anywhere
+                or token.word in words
+                or token.stem in stems
+                or (self.forms and token.group >= 0)
+            ):
+                continue
             for term, alt in self.alts:
                 last = self._match(text, i, alt)
                 if last is not None:
