@@ -35,6 +35,29 @@ def test_list_table_is_by_date_with_metadata(kb_dir: Path, run: Run) -> None:
     assert result.stdout.rstrip().endswith("5 recaps")
 
 
+@pytest.mark.parametrize("columns", [40, 60, 80, 120])
+def test_list_table_fits_the_terminal_and_wraps_titles_in_their_column(
+    kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    title = (
+        "Retour sur l'Atelier du Changement : Helpdesk, Pousse ma porte et Semaine Portes Ouvertes"
+    )
+    write_recap(kb_dir, date="2026-03-05", basin="nord", title=f'"{title}"')
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = run("list").stdout.rstrip("\n").splitlines()
+    assert all(len(line.rstrip()) <= columns for line in lines)
+    text = " ".join(line.strip() for line in lines)
+    assert title in " ".join(text.split()) and "2026-03-05-nord" in text
+    if columns >= 60:  # the title's lines and the id line up under "Title / id"
+        at = lines[0].index("Title / id")
+        row = next(i for i, line in enumerate(lines) if line.startswith("2026-03-05"))
+        assert lines[row][at:].startswith("Retour sur")
+        following = lines[
+            row + 1 : lines.index(next(x for x in lines[row:] if "2026-03-05-nord" in x)) + 1
+        ]
+        assert all(line[:at].strip() == "" and line[at] != " " for line in following)
+
+
 def test_list_json_shape_and_filters(kb_dir: Path, run: Run) -> None:
     rows = json.loads(run("list", "--json", "--year", "2024").stdout)
     assert [r["id"] for r in rows] == ["2024-02-22-centre-ouest", "2024-10-10-sud-est"]
