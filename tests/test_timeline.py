@@ -315,3 +315,30 @@ def test_what_the_closing_announces_is_not_put_under_the_last_section(
     [passage] = sud_est["passages"]
     assert passage["section"] == "Save the date le 13/02/2025"
     assert "Lunch réseau : 13h-14h" in passage["text"]
+
+
+def test_a_long_timeline_prints_every_entry_once_in_order_within_the_width(
+    empty_kb: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # More entries than one printed chunk (50), over several years; one recap quotes a
+    # passage (--action keeps rich's layout for it) in the middle of a chunk.
+    days = [f"{2020 + i // 40}-{i % 12 + 1:02d}-{i % 28 + 1:02d}" for i in range(130)]
+    days = sorted(set(days))
+    for i, day in enumerate(days):
+        body = f"# Atelier {i}\n\n## Le Helpdesk du bassin\n\nPoint {i} sur la ligne HD, " + (
+            "avec une phrase assez longue pour être repliée sur deux lignes au moins. " * 2
+        )
+        write_recap(empty_kb, date=day, basin="sud", edition=i + 1, body=body)
+    monkeypatch.setenv("COLUMNS", "70")
+    monkeypatch.setenv("KB_TODAY", "2030-01-01")
+    for args in ((), ("--action", "helpdesk")):
+        out = run("timeline", *args).stdout
+        lines = out.rstrip("\n").splitlines()
+        assert all(len(line.rstrip()) <= 70 for line in lines)
+        shown = [line[:10] for line in lines if line[:4].isdigit() and line[4] == "-"]
+        assert shown == days
+        assert [line[:4] for line in lines if line[4:6] == " " + "─"[0]] == sorted(
+            {d[:4] for d in days}
+        )
+        assert out.count("kb show ") == len(days)
+        assert lines[-1] == f"{len(days)} recaps"
