@@ -38,14 +38,17 @@ _PIECES = [
     *("es", "e", "s"),
 ]
 _PIECE = "|".join(_PIECES)
-_INCLUSIVE = re.compile(
+# What an inclusive form is. Compiled when first needed (inclusive_pattern): a search
+# that shows no result never needs it, and compiling costs a millisecond at each start.
+INCLUSIVE = (
     rf"(?<![^\W_])([^\W\d_]{{2,}})"
     rf"((?:[{_DOTS}/-](?i:{_PIECE})|\.(?:{_PIECE})){{1,3}})"
     rf"(?![^\W_])"
 )
-_SPLIT_PIECES = re.compile(rf"[{_DOTS}/.-]")
+_SEPARATORS = _DOTS + "/.-"
+_NO_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 # The endings alone, for finding inclusive forms in long texts: a search for these fails
-# fast at most characters, where _INCLUSIVE has to try each word (see _inclusive).
+# fast at most characters, where INCLUSIVE has to try each word (see _inclusive).
 _ENDING = rf"(?:[{_DOTS}/-](?i:{_PIECE})|\.(?:{_PIECE}))"
 _ENDINGS = re.compile(rf"({_ENDING}{_ENDING}{{0,2}})(?![^\W_])")  # {1,3}, but faster
 
@@ -53,7 +56,8 @@ _ENDINGS = re.compile(rf"({_ENDING}{_ENDING}{{0,2}})(?![^\W_])")  # {1,3}, but f
 ELIDED = frozenset(
     ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu")
 )
-_ELISION = re.compile(r"^(" + "|".join(sorted(ELIDED, key=len, reverse=True)) + r")['’ʼ]", re.I)
+_APOSTROPHES = "'’ʼ"
+_ELISION = r"^(" + "|".join(sorted(ELIDED, key=len, reverse=True)) + rf")[{_APOSTROPHES}]"
 
 
 def nfc(text: str) -> str:
@@ -168,7 +172,7 @@ def forms_text(text: str) -> str:
 
 def _inclusive(text: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, base, endings) of each inclusive form of ``text``, left to right: what
-    ``_INCLUSIVE.finditer`` finds, found from the endings back to the word they end."""
+    ``inclusive_pattern().finditer`` finds, found from the endings back to the word they end."""
     pos = 0
     while match := _ENDINGS.search(text, pos):
         start = end = match.start()
@@ -189,7 +193,7 @@ def inclusive_forms(base: str, suffixes: str) -> tuple[str, ...]:
     """The words an inclusive form stands for (lower case): masculine and feminine,
     singular and plural. ``("acteur", "-rices")`` -> ``acteur, acteurs, actrice, actrices``."""
     base = base.lower()
-    pieces = "".join(p for p in _SPLIT_PIECES.split(suffixes.lower()) if p)
+    pieces = suffixes.lower().translate(_NO_SEPARATORS)
     plural = pieces.endswith("s")
     masc = base[:-1] if plural and base.endswith("s") and len(base) > 3 else base
     fem = _feminine(masc, pieces[:-1] if plural else pieces)
@@ -218,9 +222,16 @@ def _plural(word: str) -> str:
     return word if word.endswith(("s", "x", "z")) else word + "s"
 
 
+@lru_cache(maxsize=1)
+def inclusive_pattern() -> re.Pattern[str]:
+    return re.compile(INCLUSIVE)
+
+
 def inclusive_query(word: str) -> tuple[str, ...] | None:
     """The forms of a query word written in inclusive writing, else None."""
-    match = _INCLUSIVE.fullmatch(nfc(word))
+    if not any(c in word for c in _SEPARATORS):
+        return None
+    match = inclusive_pattern().fullmatch(nfc(word))
     return inclusive_forms(match.group(1), match.group(2)) if match else None
 
 
@@ -229,7 +240,9 @@ def inclusive_query(word: str) -> tuple[str, ...] | None:
 
 def drop_elision(word: str) -> str:
     """``l'atelier`` -> ``atelier``, ``qu’elles`` -> ``elles``; other words unchanged."""
-    match = _ELISION.match(word)
+    if not any(c in word for c in _APOSTROPHES):
+        return word
+    match = re.match(_ELISION, word, re.I)  # compiled on first use, then cached by re
     rest = word[match.end() :] if match else word
     return rest if match and _TOKEN.search(rest) else word
 

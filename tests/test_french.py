@@ -110,7 +110,7 @@ def test_inclusive_query_word() -> None:
 
 def test_inclusive_forms_found_from_their_endings_are_those_the_pattern_defines() -> None:
     # kb finds inclusive forms from their endings back to their word (faster on long
-    # texts); the forms must be those that _INCLUSIVE, which defines them, finds.
+    # texts); the forms must be those that INCLUSIVE, which defines them, finds.
     from pathlib import Path
 
     seeds = Path(__file__).parent / "fixtures" / "seeds"
@@ -126,6 +126,7 @@ def test_inclusive_forms_found_from_their_endings_are_those_the_pattern_defines(
     ]
     for text in texts:
         expected = [
-            (m.start(), m.end(), m.group(1), m.group(2)) for m in french._INCLUSIVE.finditer(text)
+            (m.start(), m.end(), m.group(1), m.group(2))
+            for m in french.inclusive_pattern().finditer(text)
         ]
         assert list(french._inclusive(text)) == expected, text
