@@ -87,7 +87,7 @@ def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Voca
 def _ask_early(
     loc: Location, pending: Pending, work: Work[T]
 ) -> tuple[Location, Vocabulary, T] | None:
-    from kb.index import connect, settled, state, vocabulary
+    from kb.index import connect, outdated, settled, state, vocabulary
 
     if not loc.db.exists():
         return None
@@ -96,6 +96,8 @@ def _ask_early(
         conn.execute("BEGIN")  # the state and the answer from one view of the index
         try:
             was = state(conn)
+            if outdated(loc, was):  # kb.yml edited, or another kb: no use asking it
+                return None
             vocab = vocabulary(conn)
             answer = work(loc, conn, vocab)
         finally:

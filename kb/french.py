@@ -229,9 +229,10 @@ def inclusive_pattern() -> re.Pattern[str]:
 
 def inclusive_query(word: str) -> tuple[str, ...] | None:
     """The forms of a query word written in inclusive writing, else None."""
+    word = nfc(word)  # a separator may be composed (U+0387 is a middle dot in NFC)
     if not any(c in word for c in _SEPARATORS):
         return None
-    match = inclusive_pattern().fullmatch(nfc(word))
+    match = inclusive_pattern().fullmatch(word)
     return inclusive_forms(match.group(1), match.group(2)) if match else None
 
 

@@ -21,7 +21,6 @@ temporary table of the same columns, see :func:`shown_sections`).
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from kb import french
 
@@ -57,13 +56,6 @@ def migrate(conn: sqlite3.Connection) -> None:
         )
     # The index's words, for "did you mean": read through fts5vocab, never a file.
     conn.execute("CREATE VIRTUAL TABLE recaps_fr_vocab USING fts5vocab(recaps_fr, 'col')")
-
-
-def add(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Write recaps' French rows: (rowid = ``recaps.n``, title, text, *terms(title, text))."""
-    conn.executemany(
-        f"INSERT INTO recaps_fr(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows
-    )
 
 
 def terms(head: str, body: str) -> tuple[str, str, str]:

@@ -129,10 +129,11 @@ def _m004_one_word_index(conn: sqlite3.Connection) -> None:
 def _m005_recaps_only(conn: sqlite3.Connection) -> None:
     # Sections are matched in Python when shown (and for --raw in a temporary table):
     # their FTS table cost as much to write as the recaps' one and served only --raw.
-    # A recap's whole text is in recaps_fr: the copy in recaps was never read.
+    # A recap's whole text is in recaps_fr: the copy in recaps was never read, and is no
+    # longer written.
     conn.execute("DROP TRIGGER IF EXISTS sections_fr_ad")
     conn.execute("DROP TABLE IF EXISTS sections_fr")
-    conn.execute("ALTER TABLE recaps DROP COLUMN text")
+    # recaps.text stays, empty: DROP COLUMN needs SQLite 3.35, newer than some systems'.
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
@@ -267,20 +268,28 @@ class State(NamedTuple):
 
 def state(conn: sqlite3.Connection) -> State:
     problems = _stored(conn, "problems", [])
-    files = conn.execute("SELECT count(*) FROM files").fetchone()[0]
+    recaps = conn.execute("SELECT count(*) FROM files").fetchone()[0]
     return State(
         _meta(conn, "vocabulary_stat"),
         _snapshot(conn),
-        SyncReport(unchanged=files, problems=problems),
+        SyncReport(unchanged=recaps, problems=problems),
     )
+
+
+def outdated(loc: Location, was: State) -> bool:
+    """Whether the index was made from another kb.yml or by another kb: whatever the
+    folder holds, it must be synced before it is asked anything."""
+    return was.data_key != _data_key(loc)
 
 
 def settled(loc: Location, was: State, seen: Snapshot) -> SyncReport | None:
     """The report of a sync with nothing to do when the index, as it was in ``was``,
     matched the folder as ``seen``; None when a sync is needed."""
-    if was.data_key != _data_key(loc) or was.folder != seen[1]:
-        return None
-    return was.report
+    return _unchanged(was, _data_key(loc), seen[1])
+
+
+def _unchanged(was: State, data_key: str, folder: bytes) -> SyncReport | None:
+    return was.report if (was.data_key, was.folder) == (data_key, folder) else None
 
 
 def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> SyncReport:
@@ -428,8 +437,7 @@ def _data_key(loc: Location) -> str:
 
 def _settled(conn: sqlite3.Connection, data_key: str, folder: bytes) -> SyncReport | None:
     """The report of a sync with nothing to do, or None when there is something to do."""
-    was = state(conn)
-    return was.report if (was.data_key, was.folder) == (data_key, folder) else None
+    return _unchanged(state(conn), data_key, folder)
 
 
 def _snapshot(conn: sqlite3.Connection) -> bytes | None:

@@ -345,7 +345,9 @@ def timeline(entries: list[Entry], vocab: Vocabulary) -> None:
             console.print(_timeline_row(entry, vocab, width - DATE_WIDTH - 2), end="")
             out = Text("\n")  # the blank line after it (rich ended its last line)
             continue
-        out.append_text(_fitted(console, _timeline_header(entry, vocab), width))
+        header = _timeline_header(entry, vocab)  # the date column, then what it is
+        out.append_text(header[: DATE_WIDTH + 2])
+        out.append_text(_fitted(console, header[DATE_WIDTH + 2 :], width - DATE_WIDTH - 2))
         for line in _timeline_lines(entry, width - DATE_WIDTH - 2):
             out.append(_INDENT)
             out.append_text(_fitted(console, line, width - DATE_WIDTH - 2))
@@ -369,7 +371,10 @@ def _fitted(console: Console, line: Text, width: int) -> Text:
 
     if cell_len(line.plain) <= width:
         return line
-    return Text(_INDENT).join(line.wrap(console, width))
+    lines = line.wrap(console, width)
+    for part in lines:
+        part.rstrip()
+    return Text(_INDENT).join(lines)
 
 
 def _timeline_header(entry: Entry, vocab: Vocabulary) -> Text:

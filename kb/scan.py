@@ -38,9 +38,9 @@ def _walk(kb_dir: str, part: int | None) -> Iterator[tuple[str, os.stat_result]]
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((prefix + name + "/", entry.path))
-                elif name.endswith(".md") and name.lower() != "readme.md" and entry.is_file():
+                elif name.endswith(".md") and name.lower() != "readme.md":
                     path = prefix + name
-                    if part is not None and _part_of(path) != part:
+                    if (part is not None and _part_of(path) != part) or not entry.is_file():
                         continue
                     try:
                         yield path, entry.stat()
@@ -103,14 +103,19 @@ class Pending:
     """
 
     def __init__(
-        self, kb_dir: str, workers: int = PARTS, fork: Callable[[], int] = os.fork
+        self, kb_dir: str, workers: int = PARTS, fork: Callable[[], int] | None = None
     ) -> None:
         self.kb_dir = kb_dir
         self.started = time.time_ns()
         self.seen: tuple[int, bytes] | None = None
         self.children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+        self.workers = workers
+        fork = fork or os.fork
         for first in range(workers):
-            read, write = os.pipe()
+            try:
+                read, write = os.pipe()
+            except OSError:  # no file descriptor left: the parent walks
+                break
             try:
                 pid = fork()
             except OSError:
@@ -118,18 +123,27 @@ class Pending:
                 os.close(write)
                 break
             if pid == 0:  # a child: parts first, first + workers, ...
-                status = 1
-                try:
-                    os.close(read)
-                    with os.fdopen(write, "wb") as out:
-                        for part in range(first, PARTS, workers):
-                            out.write(_dump(_rows(kb_dir, part)))
-                    status = 0
-                finally:
-                    os._exit(status)
+                self._child(kb_dir, first, read, write)
             os.close(write)
             self.children.append((pid, read))
-        self.workers = workers
+
+    def _child(self, kb_dir: str, first: int, read: int, write: int) -> None:
+        status = 1
+        try:
+            # Nothing of the parent's but its own pipe: not the terminal (a caller waiting
+            # for kb's output would wait for the walk), not the other children's pipes.
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            for _, other in self.children:
+                os.close(other)
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                for part in range(first, PARTS, self.workers):
+                    out.write(_dump(_rows(kb_dir, part)))
+            status = 0
+        finally:
+            os._exit(status)
 
     def result(self) -> tuple[int, bytes]:
         """When the snapshot was started (ns) and the snapshot."""

@@ -274,6 +274,7 @@ def get_recap(conn: sqlite3.Connection, loc: Location, ref: str) -> dict[str, An
         row = rows[0]
     out = _decoded(row)
     del out["n"]
+    out.pop("text", None)  # an old column, no longer written
     return out
 
 

@@ -130,3 +130,9 @@ def test_inclusive_forms_found_from_their_endings_are_those_the_pattern_defines(
             for m in french.inclusive_pattern().finditer(text)
         ]
         assert list(french._inclusive(text)) == expected, text
+
+
+def test_a_query_word_with_a_composed_separator_is_an_inclusive_form() -> None:
+    # U+0387 (Greek ano teleia) is a middle dot once normalised, as the index stores it.
+    assert french.inclusive_query("acteur\u0387rices") == french.inclusive_query("acteur·rices")
+    assert french.inclusive_query("acteurs") is None

@@ -114,3 +114,58 @@ def test_an_up_to_date_index_answers_without_being_written(kb_dir: Path, run: Ru
     found = kb("search", "helpdesk", "--json", "--kb-dir", str(kb_dir))
     assert found.returncode == 0 and json.loads(found.stdout)
     assert db.stat().st_mtime_ns == before
+
+
+def test_without_fork_kb_takes_the_snapshot_itself(kb_dir: Path) -> None:
+    # Where processes cannot fork (Windows), kb works as before: it walks the folder
+    # itself before it answers.
+    script = (
+        "import os, sys\n"
+        "del os.fork\n"
+        "from kb.launch import main\n"
+        "main(['search', 'helpdesk', '--json', '--kb-dir', sys.argv[1]])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(kb_dir)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2025-02-20-centre-ouest" in {r["id"] for r in json.loads(done.stdout)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_children_hold_no_terminal_nor_each_others_pipes(tmp_path: Path) -> None:
+    # A caller reading kb's output must not wait for the children's walk, even when kb
+    # stops before it looks at their snapshot: the children keep none of kb's output.
+    root = folder_with_everything(tmp_path / "recaps")
+    pids = tmp_path / "pids"
+    script = (
+        "import os, sys, time\n"
+        "from kb import scan\n"
+        "walk = scan._rows\n"
+        "def slow(kb_dir, part):\n"
+        "    with open(sys.argv[2], 'a') as out:\n"
+        "        out.write(f'{os.getpid()}\\n')\n"
+        "    time.sleep(3)\n"
+        "    return walk(kb_dir, part)\n"
+        "scan._rows = slow\n"
+        "scan.Pending(sys.argv[1])\n"
+        "while len(open(sys.argv[2]).read().split()) < 2 if os.path.exists(sys.argv[2]) else 1:\n"
+        "    time.sleep(0.01)\n"
+        "print('parent done', flush=True)\n"
+        "os._exit(0)  # without waiting for the children\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(root), str(pids)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    out, err = proc.communicate()  # returns at EOF: when no process holds the pipes
+    assert out == b"parent done\n" and err == b""
+    children = [int(line) for line in pids.read_text().split()]
+    assert len(children) == 2
+    # Still walking (not gone, not a zombie), yet kb's output was complete.
+    states = []
+    for pid in children:
+        stat = Path(f"/proc/{pid}/stat")
+        states.append(stat.read_text().rsplit(")", 1)[1].split()[0] if stat.exists() else "gone")
+    assert states == ["S", "S"]

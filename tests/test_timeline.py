@@ -342,3 +342,19 @@ def test_a_long_timeline_prints_every_entry_once_in_order_within_the_width(
         )
         assert out.count("kb show ") == len(days)
         assert lines[-1] == f"{len(days)} recaps"
+
+
+def test_a_narrow_terminal_wraps_the_timeline_and_loses_no_word(
+    kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KB_TODAY", "2026-11-25")
+    monkeypatch.setenv("COLUMNS", "30")
+    out = run("timeline", "--basin", "centre-ouest").stdout
+    assert all(len(line) <= 30 for line in out.splitlines())
+    text = " ".join(out.split())
+    for header in (
+        "2025-02-20 Centre-Ouest edition 7 · 45 participants",
+        "2024-06-10 Centre-Ouest announced, no recap yet",
+        "Centre-Ouest editions 5-6: no recap",
+    ):
+        assert header in text
