@@ -141,12 +141,19 @@ def search(
             raise UsageError(f"query {text!r} has no word to search for")
         match_all, match_any = q.all_of(terms), q.any_of(terms)
     where, params = _where(filters)
-    sql = (
-        "SELECT r.id, r.date, r.basin, r.path, f.rank AS rank,"
-        f" highlight(recaps_fr, 0, '{MARK_START}', '{MARK_END}') AS title"
-        " FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
-        f" WHERE recaps_fr MATCH ?{where} ORDER BY f.rank LIMIT ?"
-    )
+    title = f"highlight(recaps_fr, 0, '{MARK_START}', '{MARK_END}') AS title"
+    if where:
+        sql = (
+            f"SELECT r.id, r.date, r.basin, r.path, f.rank AS rank, {title}"
+            " FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
+            f" WHERE recaps_fr MATCH ?{where} ORDER BY f.rank LIMIT ?"
+        )
+    else:  # the best FTS rows first, then their recaps (see kb.french_search)
+        sql = (
+            "SELECT r.id, r.date, r.basin, r.path, f.rank AS rank, f.title FROM"
+            f" (SELECT rowid, rank, {title} FROM recaps_fr WHERE recaps_fr MATCH ?"
+            " ORDER BY rank LIMIT ?) f JOIN recaps r ON r.n = f.rowid ORDER BY f.rank"
+        )
     rows = _run(conn, sql, [match_all, *params, limit], raw)
     hits = {
         row["id"]: RecapHit(
