@@ -42,17 +42,18 @@ def _names(action: Action) -> tuple[tuple[str, bool], ...]:
 
 
 # Per vocabulary (by identity, kept alive here): each action's slug and names, with
-# each name's first word.
-_TABLES: dict[int, tuple[Vocabulary, list[tuple[str, list[tuple[str, bool, str]]]]]] = {}
+# each name's words.
+_Table = list[tuple[str, list[tuple[str, bool, frozenset[str]]]]]
+_TABLES: dict[int, tuple[Vocabulary, _Table]] = {}
 
 
-def _table(vocab: Vocabulary) -> list[tuple[str, list[tuple[str, bool, str]]]]:
+def _table(vocab: Vocabulary) -> _Table:
     cached = _TABLES.get(id(vocab))
     if cached is None or cached[0] is not vocab:
         if len(_TABLES) > 8:
             _TABLES.clear()
         table = [
-            (action.slug, [(n, in_text, n.split()[0]) for n, in_text in _names(action)])
+            (action.slug, [(n, in_text, frozenset(n.split())) for n, in_text in _names(action)])
             for action in vocab.actions
         ]
         cached = _TABLES[id(vocab)] = (vocab, table)
@@ -73,8 +74,8 @@ def mentions(vocab: Vocabulary, sections: Sequence[Section]) -> dict[str, list[i
         prepared.append((s.position, f" {' '.join(heading)} ", f" {' '.join(text)} "))
     found: dict[str, list[int]] = {}
     for slug, all_names in _table(vocab):
-        # Only names whose first word is in the recap can be in one of its sections.
-        names = [(n, in_text) for n, in_text, first in all_names if first in present]
+        # Only names whose words are all in the recap can be in one of its sections.
+        names = [(n, in_text) for n, in_text, words in all_names if words <= present]
         if not names:
             continue
         positions = [

@@ -163,21 +163,26 @@ def stems_text(text: str) -> str:
 
 def forms_text(text: str) -> str:
     """Every form of every inclusive form of a text: the index's forms column."""
-    return " ".join(
-        key(f)
-        for _, _, base, endings in _inclusive(nfc(text))
-        for f in inclusive_forms(base, endings)
-    )
+    forms: list[str] = []
+    for _, _, base, endings in _inclusive(nfc(text)):
+        forms += inclusive_forms(base, endings)
+    return " ".join(map(_KEYS.__getitem__, forms))
+
+
+_LETTERS_BACK = re.compile(r"[^\W\d_]+")  # read on the reversed text: a base, backwards
 
 
 def _inclusive(text: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, base, endings) of each inclusive form of ``text``, left to right: what
-    ``inclusive_pattern().finditer`` finds, found from the endings back to the word they end."""
+    ``inclusive_pattern().finditer`` finds, found from the endings back to the word they
+    end (the letters before an ending are matched on the reversed text)."""
     pos = 0
+    backwards = ""
     while match := _ENDINGS.search(text, pos):
-        start = end = match.start()
-        while start > 0 and text[start - 1].isalnum() and not text[start - 1].isdecimal():
-            start -= 1  # back over the letters of the base (the regex's [^\W\d_])
+        end = match.start()
+        backwards = backwards or text[::-1]
+        letters = _LETTERS_BACK.match(backwards, len(text) - end)
+        start = end - (letters.end() - letters.start() if letters else 0)
         if end - start >= 2 and not (start > 0 and text[start - 1].isalnum()):
             yield start, match.end(), text[start:end], match.group(1)
             pos = match.end()

@@ -37,6 +37,7 @@ TEXT_FIELDS = ("title", "next_meeting_place", "source")
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_MARKED = frozenset("#`~ \t")  # how a heading or a fence line can start
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)")
 _LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)", re.M)
@@ -294,6 +295,9 @@ def split_sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
     chunks: list[tuple[str, list[str]]] = [("", [])]
     in_fence = False
     for line in body.split("\n"):
+        if line[:1] not in _MARKED:  # most lines: neither a heading nor a fence
+            chunks[-1][1].append(line)
+            continue
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
