@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kb import render
@@ -69,7 +68,7 @@ def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Voca
     from kb.scan import take
 
     loc = locate(kb_dir, db)
-    pending = take(loc.kb_dir)
+    pending = take(loc.folder)
     seen = None
     if pending is not None:
         early = _ask_early(loc, pending, work)
@@ -79,7 +78,7 @@ def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Voca
     with render.progress("Indexing") as progress:
         report = sync(loc, progress=progress, seen=seen)
     render.warnings(report.problems)
-    conn = connect(loc.db)
+    conn = connect(loc.index_file)
     vocab = vocabulary(conn)
     return loc, vocab, work(loc, conn, vocab)
 
@@ -89,10 +88,10 @@ def _ask_early(
 ) -> tuple[Location, Vocabulary, T] | None:
     from kb.index import connect, outdated, settled, state, vocabulary
 
-    if not loc.db.exists():
+    if not os.path.exists(loc.index_file):
         return None
     try:
-        conn = connect(loc.db)
+        conn = connect(loc.index_file)
         conn.execute("BEGIN")  # the state and the answer from one view of the index
         try:
             was = state(conn)
@@ -200,7 +199,7 @@ def show(ref: str, *, raw: bool = False, kb_dir: PathArg = None, db: PathArg = N
         loc: Location, conn: sqlite3.Connection, vocab: Vocabulary
     ) -> tuple[dict[str, Any], str]:
         meta = get_recap(conn, loc, ref)
-        return meta, _read(loc.kb_dir / meta["path"])
+        return meta, _read(os.path.join(loc.folder, meta["path"]))
 
     loc, vocab, (meta, text) = _answer(kb_dir, db, work)
     meta["path"] = loc.shown(meta["path"])
@@ -213,9 +212,10 @@ def show(ref: str, *, raw: bool = False, kb_dir: PathArg = None, db: PathArg = N
     return 0
 
 
-def _read(path: Path) -> str:
+def _read(path: str) -> str:
     try:
-        return path.read_bytes().decode("utf-8", errors="replace")
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", errors="replace")
     except OSError as exc:
         raise KbError(f"{path}: cannot be read ({exc.strerror})") from None
 

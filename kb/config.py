@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kb.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_FOLDER = "recaps"
 INDEX_DIR = ".kb"
@@ -22,18 +24,33 @@ DATA_FILE = "kb.yml"
 
 
 class Location(NamedTuple):
-    """A knowledge base: its folder (as the user named it) and its index file."""
+    """A knowledge base: its folder (as the user named it) and its index file.
 
-    kb_dir: Path
-    db: Path
+    Kept as text: the reading commands use ``os.path`` on ``folder`` and ``index_file`` (a
+    search never imports pathlib, 10 ms); ``kb_dir`` and ``db`` give them as Paths."""
+
+    folder: str
+    index_file: str
 
     @property
-    def data_file(self) -> Path:
-        return self.kb_dir / DATA_FILE
+    def kb_dir(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.folder)
+
+    @property
+    def db(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.index_file)
+
+    @property
+    def data_file(self) -> str:
+        return os.path.join(self.folder, DATA_FILE)
 
     def shown(self, relpath: str) -> str:
         """A recap's path as the user sees it: the folder as given, then the file."""
-        return str(self.kb_dir / relpath)
+        return os.path.join(self.folder, relpath)
 
 
 def locate(
@@ -45,25 +62,30 @@ def locate(
     """Resolve the knowledge-base folder and index from options, environment, defaults."""
     env = os.environ if environ is None else environ
     if kb_dir is not None:
-        folder, origin = Path(kb_dir), "--kb-dir"
+        folder, origin = _path(kb_dir), "--kb-dir"
     elif env.get("KB_DIR"):
-        folder, origin = Path(env["KB_DIR"]), "KB_DIR"
+        folder, origin = _path(env["KB_DIR"]), "KB_DIR"
     else:
-        folder, origin = Path(DEFAULT_FOLDER), ""
-        if not folder.is_dir():
+        folder, origin = DEFAULT_FOLDER, ""
+        if not os.path.isdir(folder):
             raise ConfigError(
                 "no knowledge base here: pass --kb-dir DIR, set KB_DIR, "
                 "or run kb from a folder that has a recaps/ folder"
             )
-    if not folder.is_dir():
+    if not os.path.isdir(folder):
         raise ConfigError(f"{origin} {folder}: not a folder (expected the folder of the recaps)")
     if db is not None:
-        index = Path(db)
+        index = _path(db)
     elif env.get("KB_DB"):
-        index = Path(env["KB_DB"])
+        index = _path(env["KB_DB"])
     else:
-        index = folder / INDEX_DIR / INDEX_NAME
-    return Location(kb_dir=folder, db=index)
+        index = os.path.join(folder, INDEX_DIR, INDEX_NAME)
+    return Location(folder, index)
+
+
+def _path(name: str | os.PathLike[str]) -> str:
+    """A path as given, tidied as pathlib shows it (``./recaps/`` -> ``recaps``)."""
+    return os.path.normpath(os.fspath(name))
 
 
 def today(*, environ: Mapping[str, str] | None = None) -> dt.date:

@@ -12,7 +12,6 @@ import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.config import Location
@@ -21,6 +20,8 @@ from kb.scan import files, snapshot
 from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kb.prepare import Prepared
 
 TOKENIZE = "unicode61 remove_diacritics 2"
@@ -145,22 +146,23 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 )
 
 
-def connect(db_path: Path) -> sqlite3.Connection:
+def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
     """Open the index (creating it and its folder), applying pending migrations."""
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        _ignore_cache_dir(db_path.parent)
+        folder = os.path.dirname(db_path) or "."
+        os.makedirs(folder, exist_ok=True)
+        _ignore_cache_dir(folder)
         conn = sqlite3.connect(db_path, timeout=10, isolation_level=None)
         conn.row_factory = sqlite3.Row
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except (OSError, sqlite3.DatabaseError) as exc:
         raise ConfigError(
-            f"index {db_path}: cannot open it ({exc}); pass --db elsewhere "
+            f"index {os.fspath(db_path)}: cannot open it ({exc}); pass --db elsewhere "
             "or delete the file, it is rebuilt from the recaps"
         ) from None
     if version > len(MIGRATIONS):
         raise ConfigError(
-            f"index {db_path}: made by a newer kb (schema {version}); "
+            f"index {os.fspath(db_path)}: made by a newer kb (schema {version}); "
             "delete it to rebuild it, or upgrade kb"
         )
     for number in range(version, len(MIGRATIONS)):
@@ -175,18 +177,20 @@ def connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _ignore_cache_dir(folder: Path) -> None:
+def _ignore_cache_dir(folder: str) -> None:
     """Keep the default cache folder out of git, whatever the repository's .gitignore."""
-    if folder.name == ".kb" and not (folder / ".gitignore").exists():
-        (folder / ".gitignore").write_text("# kb's index: a cache rebuilt from the recaps\n*\n")
+    ignore = os.path.join(folder, ".gitignore")
+    if os.path.basename(os.path.abspath(folder)) == ".kb" and not os.path.exists(ignore):
+        with open(ignore, "w", encoding="utf-8") as out:
+            out.write("# kb's index: a cache rebuilt from the recaps\n*\n")
 
 
 # -- the folder -----------------------------------------------------------------------
 
 
-def _stat_key(path: Path) -> str:
+def _stat_key(path: str) -> str:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except FileNotFoundError:
         return "absent"
     return f"{st.st_size}:{st.st_mtime_ns}"
@@ -239,9 +243,9 @@ def sync(
     first index, or a new kb.yml or kb version is written to a new file that replaces the
     old one when complete. ``seen``: the folder's snapshot, when the caller took it.
     """
-    if rebuild or not loc.db.exists():
+    if rebuild or not os.path.exists(loc.index_file):
         return _build(loc, progress, seen)
-    conn = connect(loc.db)
+    conn = connect(loc.index_file)
     try:
         if _meta(conn, "vocabulary_stat") == _data_key(loc):
             return _sync(conn, loc, rebuild=False, progress=progress, seen=seen)
@@ -365,7 +369,7 @@ def _sync(
     data_key = _data_key(loc)
     # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
     # and the check costs one comparison instead of a lookup per file.
-    started, folder = seen or snapshot(loc.kb_dir)
+    started, folder = seen or snapshot(loc.folder)
     if not rebuild:
         report = _settled(conn, data_key, folder)
         if report is not None:
@@ -406,7 +410,7 @@ def _sync(
         from kb.prepare import prepare_all
 
         digests = {path: known[path][2] for path in changed if path in known}
-        prepared = prepare_all(str(loc.kb_dir), vocab, changed, digests)
+        prepared = prepare_all(loc.folder, vocab, changed, digests)
         for done, item in enumerate(prepared, 1):
             size, mtime = disk[item.path]
             # A file changed in the same clock tick as this sync could change again

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from kb import query as q
@@ -289,6 +288,8 @@ def _as_relpath(loc: Location, ref: str) -> str | None:
     if not (ref.endswith(".md") or os.sep in ref or "/" in ref):
         return None
     try:
+        from pathlib import Path  # lazy: only for a reference given as a path
+
         return Path(os.path.relpath(Path(ref).resolve(), loc.kb_dir.resolve())).as_posix()
     except ValueError:
         return None

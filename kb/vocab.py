@@ -7,9 +7,9 @@ changed: the index keeps the parsed vocabulary as JSON (see ``kb.index``).
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from kb.errors import ConfigError, NotFoundError
@@ -109,7 +109,8 @@ class Vocabulary(NamedTuple):
         )
 
 
-DEFAULTS_FILE = Path(__file__).with_name("defaults.yml")
+DEFAULTS_FILE = os.path.join(os.path.dirname(__file__), "defaults.yml")
+FilePath = str | os.PathLike[str]
 KNOWN_KEYS = ("basins", "actions", "glossary")
 
 
@@ -119,18 +120,19 @@ def defaults() -> Vocabulary:
     return _from_data(DEFAULTS_FILE, _read_yaml(DEFAULTS_FILE), base=None)
 
 
-def load_vocabulary(path: Path) -> Vocabulary:
+def load_vocabulary(path: FilePath) -> Vocabulary:
     """Read ``kb.yml`` (if it exists) over the defaults. Raises ConfigError naming the field."""
-    if not path.exists():
+    if not os.path.exists(path):
         return defaults()
     return _from_data(path, _read_yaml(path), base=defaults())
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: FilePath) -> Any:
     import yaml  # lazy: only when kb.yml changed
 
     try:
-        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=yaml.CSafeLoader)
+        with open(path, encoding="utf-8-sig") as handle:
+            return yaml.load(handle.read(), Loader=yaml.CSafeLoader)
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
@@ -140,7 +142,7 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
 
 
-def _from_data(path: Path, data: Any, base: Vocabulary | None) -> Vocabulary:
+def _from_data(path: FilePath, data: Any, base: Vocabulary | None) -> Vocabulary:
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -163,7 +165,7 @@ def _from_data(path: Path, data: Any, base: Vocabulary | None) -> Vocabulary:
     return Vocabulary(basins=basins, actions=actions, glossary=glossary)
 
 
-def _parse_basins(path: Path, raw: Any) -> tuple[Basin, ...]:
+def _parse_basins(path: FilePath, raw: Any) -> tuple[Basin, ...]:
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{path}: basins must be a non-empty list of basins (slug, name)")
     basins: list[Basin] = []
@@ -197,7 +199,7 @@ def _texts(where: str, value: Any, what: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _parse_actions(path: Path, raw: Any, basins: tuple[Basin, ...]) -> tuple[Action, ...]:
+def _parse_actions(path: FilePath, raw: Any, basins: tuple[Basin, ...]) -> tuple[Action, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -233,7 +235,7 @@ def _parse_actions(path: Path, raw: Any, basins: tuple[Basin, ...]) -> tuple[Act
     return tuple(actions)
 
 
-def _parse_glossary(path: Path, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _parse_glossary(path: FilePath, raw: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
