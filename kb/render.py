@@ -127,15 +127,17 @@ def sync_summary(report: SyncReport) -> None:
 
 
 def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit: int) -> None:
-    from rich.console import Group
-    from rich.padding import Padding
+    """Each recap: a header line (date, basin, title), its matching sections (heading,
+    then the snippet), and the command that shows it. Laid out here and printed as one
+    Text, as the timeline is."""
     from rich.text import Text
 
     console = stdout()
     if not hits:
         console.print(Text(f"No recap matches {one_line(query)!r}."))
         return
-    items: list[Any] = []  # printed at once: one pass of rich's layout, not one per line
+    width = console.width
+    out = Text()
     for hit in hits:
         header = Text.assemble(
             (hit.date, "bold"),
@@ -146,20 +148,22 @@ def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit
             overflow="ellipsis",
         )
         header.append_text(marked(hit.title, "bold"))
-        items.append(header)
+        out.append_text(_fitted(console, header, width))
         for section in hit.sections[:SECTIONS_SHOWN]:
             heading = section.heading or "Introduction"
-            items.append(Padding(marked(heading, "bold cyan"), (0, 0, 0, 2), expand=False))
-            items.append(Padding(marked(section.snippet), (0, 0, 0, 4), expand=False))
+            out.append("\n  ")
+            out.append_text(_fitted(console, marked(heading, "bold cyan"), width - 2, "\n  "))
+            out.append("\n    ")
+            out.append_text(_fitted(console, marked(section.snippet), width - 4, "\n    "))
         hidden = len(hit.sections) - SECTIONS_SHOWN
         more = f" ({hidden} more matching section{'s' if hidden > 1 else ''})" if hidden > 0 else ""
-        items.append(
-            Padding(Text(f"kb show {hit.id}{more}", style="dim"), (0, 0, 0, 2), expand=False)
-        )
-        items.append(Text())
+        out.append("\n  ")
+        command = Text(f"kb show {hit.id}{more}", style="dim")
+        out.append_text(_fitted(console, command, width - 2, "\n  "))
+        out.append("\n\n")
     more = " (--limit shows more)" if len(hits) >= limit else ""
-    items.append(Text(f"{len(hits)} recap{'s' if len(hits) > 1 else ''}{more}", style="dim"))
-    console.print(Group(*items))
+    out.append(f"{len(hits)} recap{'s' if len(hits) > 1 else ''}{more}", style="dim")
+    console.print(out, no_wrap=True, overflow="ignore")  # its lines are fitted already
 
 
 def search_notes(notes: list[str], *, to_stderr: bool) -> None:
@@ -363,9 +367,9 @@ def timeline(entries: list[Entry], vocab: Vocabulary) -> None:
 _INDENT = "\n" + " " * (DATE_WIDTH + 2)
 
 
-def _fitted(console: Console, line: Text, width: int) -> Text:
-    """``line`` wrapped (or cut, if it says so) to ``width``, continued under the
-    second column; as it is when it fits (most lines: no need for rich's wrap)."""
+def _fitted(console: Console, line: Text, width: int, indent: str = _INDENT) -> Text:
+    """``line`` wrapped (or cut, if it says so) to ``width``, its next lines starting with
+    ``indent``; as it is when it fits (most lines: no need for rich's wrap)."""
     from rich.cells import cell_len
     from rich.text import Text
 
@@ -374,7 +378,7 @@ def _fitted(console: Console, line: Text, width: int) -> Text:
     lines = line.wrap(console, width)
     for part in lines:
         part.rstrip()
-    return Text(_INDENT).join(lines)
+    return Text(indent).join(lines)
 
 
 def _timeline_header(entry: Entry, vocab: Vocabulary) -> Text:
