@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,6 +49,13 @@ def guarded(call: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         render.error("interrupted")
         return 130
+    except UnicodeEncodeError as exc:  # an output that cannot show French text
+        encoding = exc.encoding or "its encoding"
+        sys.stderr.buffer.write(
+            f"Error: the output's encoding ({encoding}) cannot show the recaps' text; "
+            "use UTF-8 (PYTHONIOENCODING=utf-8)\n".encode("ascii", "replace")
+        )
+        return 1
 
 
 T = TypeVar("T")

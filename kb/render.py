@@ -59,7 +59,10 @@ def warnings(lines: list[str]) -> None:
 def as_json(data: Any) -> None:
     import json  # lazy: only --json needs it
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    try:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except UnicodeEncodeError:  # an output that cannot take UTF-8: JSON's own escapes
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
 def basin_style(vocab: Vocabulary, slug: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +134,21 @@ def test_a_query_starting_with_a_dash_after_double_dash(kb_dir: Path, run: Run) 
     args = ["search", "--", "-handicap santé mentale"]
     assert fast_call(args) is not None
     assert run(*args).exit_code == 0
+
+
+def test_an_output_that_cannot_take_utf8_gets_json_escapes_or_one_line(kb_dir: Path) -> None:
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+
+    def kb(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "kb", *args, "--kb-dir", str(kb_dir)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    found = kb("search", "hôpital", "--json")
+    assert found.returncode == 0
+    assert "\\u00f4" in found.stdout and json.loads(found.stdout)[0]["title"].endswith("2025")
+    shown = kb("timeline")
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert shown.stderr.strip().splitlines() == [
+        "Error: the output's encoding (ascii) cannot show the recaps' text; "
+        "use UTF-8 (PYTHONIOENCODING=utf-8)"
+    ]
