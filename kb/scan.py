@@ -17,6 +17,8 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 
+from kb.errors import ConfigError
+
 PARTS = 2  # on this kind of machine, stat scales with processes (not with threads)
 Files = dict[str, tuple[int, int]]  # relative path -> (size, mtime_ns)
 
@@ -31,7 +33,14 @@ def _walk(kb_dir: str, part: int | None) -> Iterator[tuple[str, os.stat_result]]
     stack = [("", kb_dir)]
     while stack:
         prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
+        try:
+            listing = os.scandir(folder)
+        except OSError as exc:
+            raise ConfigError(
+                f"{folder}: cannot be read ({exc.strerror}); kb needs to see every file "
+                "below the knowledge-base folder"
+            ) from None
+        with listing as entries:
             for entry in entries:
                 name = entry.name
                 if name.startswith("."):

@@ -169,3 +169,27 @@ def test_children_hold_no_terminal_nor_each_others_pipes(tmp_path: Path) -> None
         stat = Path(f"/proc/{pid}/stat")
         states.append(stat.read_text().rsplit(")", 1)[1].split()[0] if stat.exists() else "gone")
     assert states == ["S", "S"]
+
+
+def test_an_unreadable_folder_is_one_line(
+    kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hidden = kb_dir / "2019"
+    hidden.mkdir()
+    listing = os.scandir
+
+    # As for a folder without read permission (chmod cannot show it: tests run as root).
+    def scandir(path: str) -> object:
+        if Path(path).resolve() == hidden.resolve():
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(scan.os, "scandir", scandir)
+    result = run("search", "helpdesk")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert lines[0].endswith(
+        "2019: cannot be read (Permission denied); kb needs to see every file below the "
+        "knowledge-base folder"
+    )
