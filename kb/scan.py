@@ -4,15 +4,20 @@ A snapshot lists every recap file with its size and mtime, as bytes: equal bytes
 an unchanged folder, whatever the number of files. At 100,000 files taking it is most
 of a search, and it is the kernel's work (one ``stat`` per file), so the launcher
 starts it in child processes (:func:`begin`) before its own imports, and the reading
-command queries the index meanwhile (kb.commands). The files are shared between
-``PARTS`` processes by a hash of their path; one process taking every part gives the
-same bytes. Standard library only: the children must start fast.
+command queries the index meanwhile (kb.commands).
+
+The files are shared between ``PARTS`` processes by the place of their top-level entry
+in the folder's listing: entry i goes to part i % PARTS, with all that is below it when
+it is a folder. Each process lists the folder (one fast C call) and stats only its own
+entries; the children check that they listed the same entries. One process taking
+every part gives the same bytes. Standard library only: the children must start fast.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import stat
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,25 +26,23 @@ from kb.errors import ConfigError
 
 PARTS = 2  # on this kind of machine, stat scales with processes (not with threads)
 Files = dict[str, tuple[int, int]]  # relative path -> (size, mtime_ns)
+Row = tuple[str, int, int]  # relative path, size, mtime_ns
 
 
-def _walk(kb_dir: str, part: int | None) -> Iterator[tuple[str, os.stat_result]]:
-    """Each recap file below ``kb_dir`` (of one part, or all) and its stat.
+def _walk(kb_dir: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+    """Each recap file below ``kb_dir`` and its stat (paths start with ``prefix``).
 
     Hidden folders (``.kb``, ``.git``) and files, and README.md, are not recaps.
     Symbolic links to folders are not followed (a link loop would never end). A file
     removed during the walk is not there.
     """
-    stack = [("", kb_dir)]
+    stack = [(prefix, kb_dir)]
     while stack:
         prefix, folder = stack.pop()
         try:
             listing = os.scandir(folder)
         except OSError as exc:
-            raise ConfigError(
-                f"{folder}: cannot be read ({exc.strerror}); kb needs to see every file "
-                "below the knowledge-base folder"
-            ) from None
+            raise _unreadable(folder, exc) from None
         with listing as entries:
             for entry in entries:
                 name = entry.name
@@ -47,31 +50,78 @@ def _walk(kb_dir: str, part: int | None) -> Iterator[tuple[str, os.stat_result]]
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((prefix + name + "/", entry.path))
-                elif name.endswith(".md") and name.lower() != "readme.md":
-                    path = prefix + name
-                    if (part is not None and _part_of(path) != part) or not entry.is_file():
-                        continue
+                elif _is_recap(name) and entry.is_file():
                     try:
-                        yield path, entry.stat()
+                        yield prefix + name, entry.stat()
                     except FileNotFoundError:
                         continue
 
 
-def _part_of(path: str) -> int:
-    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % PARTS
+def _unreadable(folder: str, exc: OSError) -> ConfigError:
+    return ConfigError(
+        f"{folder}: cannot be read ({exc.strerror}); kb needs to see every file below "
+        "the knowledge-base folder"
+    )
+
+
+def _is_recap(name: str) -> bool:
+    return name.endswith(".md") and name.lower() != "readme.md"
 
 
 def scan(kb_dir: str | os.PathLike[str]) -> Files:
     """Every recap file below ``kb_dir``: relative path -> (size, mtime_ns)."""
-    return {path: (st.st_size, st.st_mtime_ns) for path, st in _walk(os.fspath(kb_dir), None)}
+    return {path: (st.st_size, st.st_mtime_ns) for path, st in _walk(os.fspath(kb_dir))}
 
 
-def _rows(kb_dir: str, part: int | None) -> list[tuple[str, int, int]]:
-    return [(path, st.st_size, st.st_mtime_ns) for path, st in _walk(kb_dir, part)]
+def _names(kb_dir: str) -> list[str]:
+    """The folder's entries, in the order the file system lists them."""
+    try:
+        return os.listdir(kb_dir)
+    except OSError as exc:
+        raise _unreadable(kb_dir, exc) from None
+
+
+def _rows(kb_dir: str, names: list[str], part: int) -> list[Row]:
+    """The recap files of one part: the top-level entries ``part``, ``part + PARTS``, ...
+    of ``names`` (the folder's listing), and everything below those that are folders."""
+    rows: list[Row] = []
+    for name in names[part::PARTS]:
+        if name.startswith("."):
+            continue
+        path = os.path.join(kb_dir, name)
+        try:
+            st = os.lstat(path)
+            if stat.S_ISDIR(st.st_mode):
+                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in _walk(path, name + "/"))
+                continue
+            if not _is_recap(name):
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                st = os.stat(path)  # a link to a file is the file (as DirEntry.is_file)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            rows.append((name, st.st_size, st.st_mtime_ns))
+    return rows
+
+
+def _piece(data: bytes) -> bytes:
+    return len(data).to_bytes(8, "little") + data
+
+
+def _dump(rows: list[Row]) -> bytes:
+    rows.sort()
+    return _piece(marshal.dumps(rows, 2))  # version 2: no back-references, same bytes
+
+
+def _listed(names: list[str]) -> bytes:
+    """What a child listed, as a piece shaped like a part: a digest of it."""
+    digest = zlib.crc32("\0".join(names).encode("utf-8", "surrogatepass"))
+    return _piece(marshal.dumps((len(names), digest), 2))
 
 
 def _split(data: bytes) -> list[bytes]:
-    """The parts of a snapshot, each with its length."""
+    """The pieces of a snapshot (or of what a child wrote), each with its length."""
     out, at = [], 0
     while at < len(data):
         end = at + 8 + int.from_bytes(data[at : at + 8], "little")
@@ -80,19 +130,12 @@ def _split(data: bytes) -> list[bytes]:
     return out
 
 
-def _dump(rows: list[tuple[str, int, int]]) -> bytes:
-    rows.sort()
-    data = marshal.dumps(rows, 2)  # version 2: no back-references, the same bytes for equal rows
-    return len(data).to_bytes(8, "little") + data
-
-
 def snapshot(kb_dir: str | os.PathLike[str]) -> tuple[int, bytes]:
     """When the walk started (ns) and the folder's snapshot."""
     started = time.time_ns()
-    parts: list[list[tuple[str, int, int]]] = [[] for _ in range(PARTS)]
-    for path, st in _walk(os.fspath(kb_dir), None):
-        parts[_part_of(path)].append((path, st.st_size, st.st_mtime_ns))
-    return started, b"".join(_dump(rows) for rows in parts)
+    folder = os.fspath(kb_dir)
+    names = _names(folder)
+    return started, b"".join(_dump(_rows(folder, names, part)) for part in range(PARTS))
 
 
 def files(folder: bytes) -> Files:
@@ -147,9 +190,11 @@ class Pending:
             for _, other in self.children:
                 os.close(other)
             os.close(read)
+            names = _names(kb_dir)
             with os.fdopen(write, "wb") as out:
+                out.write(_listed(names))
                 for part in range(first, PARTS, self.workers):
-                    out.write(_dump(_rows(kb_dir, part)))
+                    out.write(_dump(_rows(kb_dir, names, part)))
             status = 0
         finally:
             os._exit(status)
@@ -175,11 +220,13 @@ class Pending:
             ok = ok and status == 0
             parts.append(b"".join(chunks))
         self.children = []
-        if not ok:  # a child failed: the parent says why, in its own words
-            return snapshot(self.kb_dir)
-        # Back in part order: child 0 wrote parts 0, 2, ...; child 1 parts 1, 3, ...
-        pieces = [_split(data) for data in parts]
-        ordered = [pieces[part % self.workers][part // self.workers] for part in range(PARTS)]
+        # Each child wrote a digest of what it listed, then its parts: 0, 2, ... for the
+        # first, 1, 3, ... for the second. Listings that differ (the folder changed in
+        # between) could share a file out to no child: the parent walks then.
+        pieces = [_split(data) for data in parts] if ok else []
+        if not ok or len({p[0] for p in pieces}) != 1:
+            return snapshot(self.kb_dir)  # a child failed: the parent says why, if it can
+        ordered = [pieces[part % self.workers][1 + part // self.workers] for part in range(PARTS)]
         return self.started, b"".join(ordered)
 
 

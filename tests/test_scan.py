@@ -26,6 +26,9 @@ def folder_with_everything(root: Path) -> Path:
     (root / ".kb").mkdir()
     (root / ".kb" / "x.md").write_text("cache\n")
     (root / "notes.txt").write_text("not markdown\n")
+    (root / "linked.md").symlink_to(root / "2025-03-01-sud.md")  # a link to a file: a file
+    (root / "loop").symlink_to(root, target_is_directory=True)  # to a folder: not followed
+    (root / "2024" / "deep" / "README.md").write_text("# not a recap\n")
     return root
 
 
@@ -41,7 +44,8 @@ def test_a_snapshot_taken_by_children_is_the_one_taken_alone(tmp_path: Path) -> 
         assert pending.result() == (when, seen)  # waited for once
     files = scan.files(alone)
     assert files == scan.scan(root)
-    assert len(files) == 80 and "2024/deep/2024-03-01-sud-est.md" in files
+    assert len(files) == 81 and "2024/deep/2024-03-01-sud-est.md" in files
+    assert files["linked.md"] == files["2025-03-01-sud.md"]
     assert not any(p.startswith(".") or p.endswith(("README.md", ".txt")) for p in files)
 
 
@@ -142,14 +146,16 @@ def test_children_hold_no_terminal_nor_each_others_pipes(tmp_path: Path) -> None
         "import os, sys, time\n"
         "from kb import scan\n"
         "walk = scan._rows\n"
-        "def slow(kb_dir, part):\n"
+        "def slow(*args):\n"
         "    with open(sys.argv[2], 'a') as out:\n"
         "        out.write(f'{os.getpid()}\\n')\n"
         "    time.sleep(3)\n"
-        "    return walk(kb_dir, part)\n"
+        "    return walk(*args)\n"
         "scan._rows = slow\n"
         "scan.Pending(sys.argv[1])\n"
-        "while len(open(sys.argv[2]).read().split()) < 2 if os.path.exists(sys.argv[2]) else 1:\n"
+        "for _ in range(2000):  # until both children have started (20 s at most)\n"
+        "    if os.path.exists(sys.argv[2]) and len(open(sys.argv[2]).read().split()) == 2:\n"
+        "        break\n"
         "    time.sleep(0.01)\n"
         "print('parent done', flush=True)\n"
         "os._exit(0)  # without waiting for the children\n"
@@ -193,3 +199,23 @@ def test_an_unreadable_folder_is_one_line(
         "2019: cannot be read (Permission denied); kb needs to see every file below the "
         "knowledge-base folder"
     )
+
+
+def test_children_that_listed_different_folders_leave_the_snapshot_to_the_parent(
+    tmp_path: Path,
+) -> None:
+    # The folder changed between the children's listings: a file could be in neither's
+    # share. They say what they listed; the parent walks when the listings differ.
+    root = folder_with_everything(tmp_path / "recaps")
+    forks = []
+
+    def fork() -> int:
+        forks.append(1)
+        pid = os.fork()
+        if pid == 0 and len(forks) == 2:  # the second child sees another order
+            scan._names = lambda folder: sorted(os.listdir(folder), reverse=True)
+        return pid
+
+    pending = scan.Pending(str(root), 2, fork=fork)
+    assert len(pending.children) == 2
+    assert pending.result()[1] == scan.snapshot(root)[1]
