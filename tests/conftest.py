@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,20 @@ BUNDLED = ROOT / "recaps"
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 Run = Callable[..., Result]
+
+
+def python(
+    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """This Python in a new process (``-c SCRIPT ...`` or ``-m kb ...``), output kept."""
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=None if env is None else {**os.environ, **env},
+        cwd=cwd,
+        check=False,
+    )
 
 
 def recap_text(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import typer.main
 
 from kb.cli import app
 from kb.launch import FAST, fast_call, main
-from tests.conftest import Run
+from tests.conftest import Run, python
 
 GROUP = typer.main.get_command(app)
 
@@ -108,9 +106,8 @@ def test_a_search_does_not_import_what_it_does_not_use(kb_dir: Path, run: Run) -
         " 'json', 'shutil') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(kb_dir)], capture_output=True, text=True, check=True
-    )
+    done = python("-c", script, str(kb_dir))
+    assert done.returncode == 0, done.stderr
     assert "HEAVY []" in done.stdout
     assert "Le Helpdesk du bassin" in done.stdout
 
@@ -137,11 +134,8 @@ def test_a_query_starting_with_a_dash_after_double_dash(kb_dir: Path, run: Run) 
 
 
 def test_an_output_that_cannot_take_utf8_gets_json_escapes_or_one_line(kb_dir: Path) -> None:
-    env = dict(os.environ, PYTHONIOENCODING="ascii")
-
     def kb(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "kb", *args, "--kb-dir", str(kb_dir)]
-        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        return python("-m", "kb", *args, "--kb-dir", str(kb_dir), env={"PYTHONIOENCODING": "ascii"})
 
     found = kb("search", "hôpital", "--json")
     assert found.returncode == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kb import scan
-from tests.conftest import Run, write_recap
+from tests.conftest import Run, python, write_recap
 
 
 def folder_with_everything(root: Path) -> Path:
@@ -81,9 +81,7 @@ def test_a_child_that_fails_leaves_the_snapshot_to_the_parent(tmp_path: Path) ->
 
 def kb(*args: str) -> subprocess.CompletedProcess[str]:
     """The kb program as installed: the fast path, which takes the snapshot in children."""
-    return subprocess.run(
-        [sys.executable, "-m", "kb", *args], capture_output=True, text=True, check=False
-    )
+    return python("-m", "kb", *args)
 
 
 def test_the_answer_given_while_the_folder_is_checked_is_never_stale(
@@ -129,9 +127,7 @@ def test_without_fork_kb_takes_the_snapshot_itself(kb_dir: Path) -> None:
         "from kb.launch import main\n"
         "main(['search', 'helpdesk', '--json', '--kb-dir', sys.argv[1]])\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(kb_dir)], capture_output=True, text=True, check=False
-    )
+    done = python("-c", script, str(kb_dir))
     assert done.returncode == 0, done.stderr
     assert "2025-02-20-centre-ouest" in {r["id"] for r in json.loads(done.stdout)}
 
