@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -50,12 +49,12 @@ def guarded(call: Callable[[], int]) -> int:
         render.error("interrupted")
         return 130
     except UnicodeEncodeError as exc:  # an output that cannot show French text
-        encoding = exc.encoding or "its encoding"
-        sys.stderr.buffer.write(
-            f"Error: the output's encoding ({encoding}) cannot show the recaps' text; "
-            "use UTF-8 (PYTHONIOENCODING=utf-8)\n".encode("ascii", "replace")
+        return fail(
+            KbError(
+                f"the output's encoding ({exc.encoding}) cannot show the recaps' text; "
+                "use UTF-8 (PYTHONIOENCODING=utf-8)"
+            )
         )
-        return 1
 
 
 T = TypeVar("T")

@@ -7,7 +7,6 @@ carries its own ``.gitignore``, so git never sees the cache).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kb.errors import ConfigError
 
 if TYPE_CHECKING:
+    import datetime as dt
     from pathlib import Path
 
 DEFAULT_FOLDER = "recaps"
@@ -61,17 +61,12 @@ def locate(
 ) -> Location:
     """Resolve the knowledge-base folder and index from options, environment, defaults."""
     env = os.environ if environ is None else environ
-    if kb_dir is not None:
-        folder, origin = _path(kb_dir), "--kb-dir"
-    elif env.get("KB_DIR"):
-        folder, origin = _path(env["KB_DIR"]), "KB_DIR"
-    else:
-        folder, origin = DEFAULT_FOLDER, ""
-        if not os.path.isdir(folder):
-            raise ConfigError(
-                "no knowledge base here: pass --kb-dir DIR, set KB_DIR, "
-                "or run kb from a folder that has a recaps/ folder"
-            )
+    folder, origin = named_folder(kb_dir, env)
+    if not origin and not os.path.isdir(folder):
+        raise ConfigError(
+            "no knowledge base here: pass --kb-dir DIR, set KB_DIR, "
+            "or run kb from a folder that has a recaps/ folder"
+        )
     if not os.path.isdir(folder):
         raise ConfigError(f"{origin} {folder}: not a folder (expected the folder of the recaps)")
     if db is not None:
@@ -83,6 +78,18 @@ def locate(
     return Location(folder, index)
 
 
+def named_folder(
+    kb_dir: str | os.PathLike[str] | None, environ: Mapping[str, str]
+) -> tuple[str, str]:
+    """The knowledge-base folder the user names, and where they named it: ``--kb-dir``,
+    else ``KB_DIR``, else ``./recaps`` (origin ``""``). Not checked."""
+    if kb_dir is not None:
+        return _path(kb_dir), "--kb-dir"
+    if environ.get("KB_DIR"):
+        return _path(environ["KB_DIR"]), "KB_DIR"
+    return DEFAULT_FOLDER, ""
+
+
 def _path(name: str | os.PathLike[str]) -> str:
     """A path as given, tidied as pathlib shows it (``./recaps/`` -> ``recaps``)."""
     return os.path.normpath(os.fspath(name))
@@ -91,6 +98,8 @@ def _path(name: str | os.PathLike[str]) -> str:
 def today(*, environ: Mapping[str, str] | None = None) -> dt.date:
     """Today's date: ``$KB_TODAY`` (YYYY-MM-DD) when set, for reproducible output; else the
     clock."""
+    import datetime as dt  # lazy: only the commands that speak of today need it
+
     env = os.environ if environ is None else environ
     text = env.get("KB_TODAY", "").strip()
     if not text:

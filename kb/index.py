@@ -196,9 +196,15 @@ def _stat_key(path: str) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+def _value(conn: sqlite3.Connection, key: str) -> Any:
+    """A meta value as stored (text or bytes), None when there is none."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return None if row is None else str(row[0])
+    return None if row is None else row[0]
+
+
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
+    value = _value(conn, key)
+    return None if value is None else str(value)
 
 
 def _set_meta(conn: sqlite3.Connection, key: str, value: str | bytes) -> None:
@@ -208,9 +214,9 @@ def _set_meta(conn: sqlite3.Connection, key: str, value: str | bytes) -> None:
 def _stored(conn: sqlite3.Connection, key: str, default: Any) -> Any:
     """A value kept in meta with marshal (read without importing json). An index made
     by an older kb may hold something else: the default then (that index is rebuilt)."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    value = _value(conn, key)
     try:
-        return default if row is None else marshal.loads(row[0])
+        return default if value is None else marshal.loads(value)
     except (TypeError, ValueError, EOFError):
         return default
 
@@ -422,10 +428,7 @@ def _sync(
                 progress(done, len(changed))
         writer.flush()
         recent = any(mtime >= racy for _, mtime in disk.values())
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('snapshot', ?)",
-            (b"" if recent else folder,),
-        )
+        _set_meta(conn, "snapshot", b"" if recent else folder)
         _store(conn, "problems", report.problems)
         conn.execute("COMMIT")
     except BaseException:
@@ -445,8 +448,8 @@ def _settled(conn: sqlite3.Connection, data_key: str, folder: bytes) -> SyncRepo
 
 
 def _snapshot(conn: sqlite3.Connection) -> bytes | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
-    return row[0] if row is not None and isinstance(row[0], bytes) and row[0] else None
+    value = _value(conn, "snapshot")
+    return value if isinstance(value, bytes) and value else None
 
 
 def _sync_file(

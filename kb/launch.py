@@ -122,12 +122,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _begin_scan(values: dict[str, Any]) -> None:
     """Start the folder's snapshot in child processes first thing: the walk (one stat per
-    file) then runs beside the imports and the query (see kb.commands._answer). The
-    folder is named as kb.config.locate names it; were they to differ, the command would
-    only take the snapshot itself."""
+    file) then runs beside the imports and the query (see kb.commands._answer)."""
     import os
 
+    from kb.config import named_folder
     from kb.scan import begin
 
-    kb_dir = values.get("kb_dir")
-    begin(kb_dir if kb_dir is not None else (os.environ.get("KB_DIR") or "recaps"))
+    begin(named_folder(values.get("kb_dir"), os.environ)[0])

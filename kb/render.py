@@ -165,7 +165,7 @@ def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit
         out.append_text(_fitted(console, command, width - 2, "\n  "))
         out.append("\n\n")
     more = " (--limit shows more)" if len(hits) >= limit else ""
-    out.append(f"{len(hits)} recap{'s' if len(hits) > 1 else ''}{more}", style="dim")
+    out.append(_recaps(len(hits)) + more, style="dim")
     console.print(out, no_wrap=True, overflow="ignore")  # its lines are fitted already
 
 
@@ -250,15 +250,12 @@ def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
         pad = " " * (basin_w - cell_len(basin))
         numbers = f"{pad}  {edition:>{edition_w}}  {participants:>{part_w}}"
         out.append(numbers.rstrip() if stacked else numbers)
-        if cell_len(title) <= title_w:
-            lines = [title]
-        else:
-            lines = [line.plain.rstrip() for line in Text(title).wrap(console, title_w)]
-        out.append(("\n" + indent if stacked else "  ") + f"\n{indent}".join(lines))
+        out.append("\n" + indent if stacked else "  ")
+        out.append_text(_fitted(console, Text(title), title_w, "\n" + indent))
         out.append(f"\n{indent}")
         out.append(recap_id, style="dim")
         out.append("\n")
-    out.append(f"{len(rows)} recap{'s' if len(rows) != 1 else ''}", style="dim")
+    out.append(_recaps(len(rows)), style="dim")
     console.print(out, no_wrap=True, overflow="crop")
 
 
@@ -363,11 +360,15 @@ def timeline(entries: list[Entry], vocab: Vocabulary) -> None:
             flush(out)
             out = Text()
     recaps = sum(1 for e in entries if e.kind == "recap")
-    out.append(f"{recaps} recap{'s' if recaps != 1 else ''}", style="dim")
+    out.append(_recaps(recaps), style="dim")
     flush(out, end="\n")
 
 
 _INDENT = "\n" + " " * (DATE_WIDTH + 2)
+
+
+def _recaps(count: int) -> str:
+    return f"{count} recap{'s' if count != 1 else ''}"
 
 
 def _fitted(console: Console, line: Text, width: int, indent: str = _INDENT) -> Text:
@@ -487,7 +488,7 @@ def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
         count = row["recaps"]
         if count:
             span = row["first"] if count == 1 else f"{row['first']} to {row['last']}"
-            header.append(f"  {count} recap{'s' if count != 1 else ''}, {span}")
+            header.append(f"  {_recaps(count)}, {span}")
         else:
             header.append("  no recap", style="dim")
         console.print(header)
