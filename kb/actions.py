@@ -18,6 +18,7 @@ from kb.text import strip_accents
 from kb.vocab import Action, Vocabulary
 
 _WORD = re.compile("[0-9a-z]+")  # what kb.text.fold keeps
+_NOT_WORDS = re.compile("[^0-9a-z\0]+")
 
 
 def _fold_words(text: str) -> list[str]:
@@ -60,18 +61,47 @@ def _table(vocab: Vocabulary) -> _Table:
     return cached[1]
 
 
+def _spaced(texts: list[str]) -> list[str]:
+    """``_words`` of each text: its folded words between single spaces."""
+    # All texts in one call (none holds a NUL: recaps.decode). Most recaps are written
+    # in characters cp1252 has; those fold one byte to one byte through a table, where
+    # NFKD and a substitution per accent cost ten times more. Others take the long way.
+    joined = "\0".join(texts)
+    try:
+        folded = joined.encode("cp1252").translate(_cp1252_fold())
+    except UnicodeEncodeError:
+        folded = b"\1"
+    if b"\1" in folded:  # a character cp1252 has but whose fold is several letters
+        spaced = _NOT_WORDS.sub(" ", strip_accents(joined).lower())
+        return [f" {' '.join(part.split())} " for part in spaced.split("\0")]
+    return [f" {' '.join(part.split())} " for part in folded.decode("ascii").split("\0")]
+
+
+@lru_cache(maxsize=1)
+def _cp1252_fold() -> bytes:
+    """A bytes.translate table: each cp1252 byte to its folded letter or digit, to a
+    space when its fold has none, to 1 when its fold is several (``½`` is ``1 2``)."""
+    table = bytearray(b" " * 256)
+    table[0] = 0
+    for byte in range(1, 256):
+        try:
+            char = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue  # cp1252 has no character there: never encoded
+        folded = strip_accents(char).lower()
+        if len(folded) == 1 and _WORD.match(folded):
+            table[byte] = ord(folded)
+        elif not folded or _WORD.search(folded):
+            table[byte] = 1
+    return bytes(table)
+
+
 def mentions(vocab: Vocabulary, sections: Sequence[Section]) -> dict[str, list[int]]:
     """action slug -> positions of the sections that mention it, in vocabulary order."""
-    # Every heading and text folded in one call (none holds a NUL: recaps.decode).
-    folded = strip_accents("\0".join(x for s in sections for x in (s.heading, s.text)))
-    parts = iter(folded.lower().split("\0"))
-    prepared = []
-    present: set[str] = set()  # every word of the recap
-    for s in sections:
-        heading, text = _WORD.findall(next(parts)), _WORD.findall(next(parts))
-        present.update(heading)
-        present.update(text)
-        prepared.append((s.position, f" {' '.join(heading)} ", f" {' '.join(text)} "))
+    spaced = _spaced([x for s in sections for x in (s.heading, s.text)])
+    present = {w for part in spaced for w in part.split()}  # every word of the recap
+    parts = iter(spaced)
+    prepared = [(s.position, next(parts), next(parts)) for s in sections]
     found: dict[str, list[int]] = {}
     for slug, all_names in _table(vocab):
         # Only names whose words are all in the recap can be in one of its sections.

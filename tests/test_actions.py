@@ -191,3 +191,23 @@ def test_old_index_is_migrated_and_rebuilt_with_sections(kb_dir: Path, run: Run)
     conn.close()
     assert ids(run("list", "--json", "--action", "HD")) == ["2025-02-20-centre-ouest"]
     assert _linked(loc.db)[("2025-02-20-centre-ouest", "helpdesk")] == [4]
+
+
+def test_names_are_looked_for_in_the_words_fold_gives_whatever_the_characters() -> None:
+    # Sections are folded through a cp1252 byte table when they can be (faster); the
+    # words must be those of kb.text's fold, the definition, for any text.
+    import random
+
+    from kb.actions import _spaced, _words
+
+    cp1252 = [bytes([b]).decode("cp1252", "ignore") for b in range(1, 256)]
+    others = ["\u0301", "\u0327", "\u2153", "\u2122", "\u03a3", "\u00a0", "\ufb01", "œ", "’"]
+    pool = [c for c in cp1252 if c] + list("aé ·-")
+    rng = random.Random(6)
+    texts = ["½ Portes ouvertes", "Pousse\u0301 ma porte", "Patch™Work", "HD — CAB"]
+    texts += ["".join(rng.choices(pool, k=rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["".join(rng.choices(pool + others, k=rng.randint(0, 40))) for _ in range(500)]
+    texts += pool + others
+    for i in range(0, len(texts), 3):
+        chunk = texts[i : i + 3]
+        assert _spaced(chunk) == [_words(t) for t in chunk], chunk
