@@ -34,6 +34,8 @@ FIELDS = (
 )
 LIST_FIELDS = ("team", "support_group", "actions", "tags")
 TEXT_FIELDS = ("title", "next_meeting_place", "source")
+# Scalars the frontmatter loader builds one by one with PyYAML's constructors.
+SCALAR_TAGS = ("int", "null", "bool", "timestamp", "float")
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -166,14 +168,38 @@ def _handler() -> Any:
 
 @lru_cache(maxsize=1)
 def _loader() -> type:
-    """PyYAML's C safe loader, keeping dates as text so kb checks them and names the field."""
+    """PyYAML's C safe loader, keeping dates as text so kb checks them and names the field.
+
+    A frontmatter of text fields, numbers and lists of texts (nearly every recap's) is
+    built straight from the node tree: PyYAML's generic constructor costs as much again
+    as the C parser. Anything else is left to that constructor."""
     import yaml
 
+    tag = "tag:yaml.org,2002:"
+    text, listed, scalars = f"{tag}str", f"{tag}seq", {f"{tag}{t}" for t in SCALAR_TAGS}
+
     class Loader(yaml.CSafeLoader):
-        pass
+        def construct_document(self, node: yaml.Node) -> Any:
+            if node.tag != f"{tag}map" or not isinstance(node, yaml.MappingNode):
+                return super().construct_document(node)
+            out: dict[str, Any] = {}
+            for key, value in node.value:
+                if key.tag != text or not isinstance(key, yaml.ScalarNode):
+                    return super().construct_document(node)
+                if value.tag == text and isinstance(value, yaml.ScalarNode):
+                    out[key.value] = value.value
+                elif value.tag in scalars and isinstance(value, yaml.ScalarNode):
+                    out[key.value] = self.construct_object(value)
+                elif value.tag == listed and all(
+                    item.tag == text and isinstance(item, yaml.ScalarNode) for item in value.value
+                ):
+                    out[key.value] = [item.value for item in value.value]
+                else:
+                    return super().construct_document(node)
+            return out
 
     Loader.add_constructor(
-        "tag:yaml.org,2002:timestamp",
+        f"{tag}timestamp",
         lambda loader, node: loader.construct_scalar(cast("yaml.ScalarNode", node)),
     )
     return Loader

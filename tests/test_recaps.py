@@ -129,3 +129,43 @@ def test_sections_split_on_level_two_headings_only() -> None:
 
 def test_body_of_drops_frontmatter_and_title() -> None:
     assert body_of(recap_text(body="# T\n\nCorps.\n")) == "Corps.\n"
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        "date: 2025-02-20\nbasin: sud\ntitle: Retour\nedition: 3\nparticipants: 0x1F",
+        "team: [Anaïs, 'Adil', \"Léa\"]\ntags: []\nnext_meeting: 2025-06-12 14:00:00",
+        "title: yes\nsource: ~\nedition: 2.5\nparticipants: 1_000\nbasin: null",
+        "team: [a, [b, c]]\nbasin: sud",
+        "team: {a: 1}\nbasin: sud",
+        "base: &b {date: 2025-02-20}\n<<: *b\nbasin: sud",
+        "team: &t [a, b]\nsupport_group: *t",
+        "2025: x\nbasin: sud",
+        "? [a]\n: b",
+        "title: !!str 12\nedition: !!int '4'",
+        "date: 2025-02-20\ndate: 2025-02-21",
+        "- a\n- b",
+        "just text",
+        "",
+    ],
+)
+def test_frontmatter_loader_builds_what_pyyaml_builds(yaml_text: str) -> None:
+    # kb builds common frontmatters straight from PyYAML's nodes; what it builds must be
+    # what PyYAML's own constructor builds, whatever the YAML.
+    import yaml
+
+    from kb.recaps import _loader
+
+    class Generic(yaml.CSafeLoader):
+        pass
+
+    Generic.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
+    try:
+        expected = yaml.load(yaml_text, Loader=Generic)
+    except yaml.YAMLError as exc:
+        with pytest.raises(yaml.YAMLError) as raised:
+            yaml.load(yaml_text, Loader=_loader())
+        assert str(raised.value) == str(exc)
+        return
+    assert yaml.load(yaml_text, Loader=_loader()) == expected
