@@ -9,8 +9,11 @@ command queries the index meanwhile (kb.commands).
 The files are shared between ``PARTS`` processes by the place of their top-level entry
 in the folder's listing: entry i goes to part i % PARTS, with all that is below it when
 it is a folder. Each process lists the folder (one fast C call) and stats only its own
-entries; the children check that they listed the same entries. One process taking
-every part gives the same bytes. Standard library only: the children must start fast.
+entries, relative to the opened folder; the children check that they listed the same
+entries. One process taking every part gives the same bytes. The files are in the order
+the file system lists them, which does not change while the folder does not (were it
+to, the cost is one sync that finds nothing to do): sorting 100,000 rows would cost a
+third of the stats. Standard library only: the children must start fast.
 """
 
 from __future__ import annotations
@@ -84,24 +87,47 @@ def _names(kb_dir: str) -> list[str]:
 def _rows(kb_dir: str, names: list[str], part: int) -> list[Row]:
     """The recap files of one part: the top-level entries ``part``, ``part + PARTS``, ...
     of ``names`` (the folder's listing), and everything below those that are folders."""
+    # Stat each name relative to the folder where the system can: the kernel then walks
+    # one path component a file instead of the whole path (a third less time at 100k).
+    folder = _opened(kb_dir)
+    try:
+        return _stat_rows(kb_dir, folder, names[part::PARTS])
+    finally:
+        if folder is not None:
+            os.close(folder)
+
+
+def _opened(kb_dir: str) -> int | None:
+    """``kb_dir`` opened for ``dir_fd``, or None where the system has no ``dir_fd``."""
+    if os.stat not in os.supports_dir_fd or os.stat not in os.supports_follow_symlinks:
+        return None
+    try:
+        return os.open(kb_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise _unreadable(kb_dir, exc) from None
+
+
+def _stat_rows(kb_dir: str, folder: int | None, names: list[str]) -> list[Row]:
     rows: list[Row] = []
-    for name in names[part::PARTS]:
+    append = rows.append
+    for name in names:  # one pass per file at 100k: the common case first
         if name.startswith("."):
             continue
-        path = os.path.join(kb_dir, name)
+        where = name if folder is not None else os.path.join(kb_dir, name)
         try:
-            st = os.lstat(path)
-            if stat.S_ISDIR(st.st_mode):
-                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in _walk(path, name + "/"))
-                continue
-            if not _is_recap(name):
-                continue
-            if stat.S_ISLNK(st.st_mode):
-                st = os.stat(path)  # a link to a file is the file (as DirEntry.is_file)
+            st = os.stat(where, dir_fd=folder, follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode):
+                if _is_recap(name):
+                    append((name, st.st_size, st.st_mtime_ns))
+            elif stat.S_ISDIR(st.st_mode):
+                below = _walk(os.path.join(kb_dir, name), name + "/")
+                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in below)
+            elif stat.S_ISLNK(st.st_mode) and _is_recap(name):
+                st = os.stat(where, dir_fd=folder)  # a link to a file is the file
+                if stat.S_ISREG(st.st_mode):
+                    append((name, st.st_size, st.st_mtime_ns))
         except FileNotFoundError:
             continue
-        if stat.S_ISREG(st.st_mode):
-            rows.append((name, st.st_size, st.st_mtime_ns))
     return rows
 
 
@@ -110,7 +136,6 @@ def _piece(data: bytes) -> bytes:
 
 
 def _dump(rows: list[Row]) -> bytes:
-    rows.sort()
     return _piece(marshal.dumps(rows, 2))  # version 2: no back-references, same bytes
 
 

@@ -49,6 +49,19 @@ def test_a_snapshot_taken_by_children_is_the_one_taken_alone(tmp_path: Path) -> 
     assert not any(p.startswith(".") or p.endswith(("README.md", ".txt")) for p in files)
 
 
+def test_where_files_cannot_be_stated_relative_to_a_folder_the_snapshot_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files are stated relative to the opened folder where the system allows it (faster);
+    # elsewhere (Windows) by their whole path, with the same result.
+    root = folder_with_everything(tmp_path / "recaps")
+    _, relative = scan.snapshot(root)
+    monkeypatch.setattr(os, "supports_dir_fd", set())
+    assert scan._opened(str(root)) is None
+    _, whole = scan.snapshot(root)
+    assert whole == relative and len(scan.files(whole)) == 81
+
+
 def test_a_child_that_cannot_start_leaves_the_snapshot_to_the_parent(tmp_path: Path) -> None:
     root = folder_with_everything(tmp_path / "recaps")
 
