@@ -10,11 +10,12 @@ only names of two words or more count, so an acronym like "HD" or a common word 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
 from kb.recaps import Section
-from kb.text import strip_accents
+from kb.text import ONE_BYTE, byte_table, one_byte, strip_accents
 from kb.vocab import Action, Vocabulary
 
 _WORD = re.compile("[0-9a-z]+")  # what kb.text.fold keeps
@@ -43,8 +44,8 @@ def _names(action: Action) -> tuple[tuple[str, bool], ...]:
 
 
 # Per vocabulary (by identity, kept alive here): each action's slug and names, with
-# each name's words.
-_Table = list[tuple[str, list[tuple[str, bool, frozenset[str]]]]]
+# each name's words, in ASCII bytes (as _folded gives the sections).
+_Table = list[tuple[str, list[tuple[bytes, bool, frozenset[bytes]]]]]
 _TABLES: dict[int, tuple[Vocabulary, _Table]] = {}
 
 
@@ -54,67 +55,76 @@ def _table(vocab: Vocabulary) -> _Table:
         if len(_TABLES) > 8:
             _TABLES.clear()
         table = [
-            (action.slug, [(n, in_text, frozenset(n.split())) for n, in_text in _names(action)])
+            (
+                action.slug,
+                [
+                    (n.encode(), in_text, frozenset(n.encode().split()))
+                    for n, in_text in _names(action)
+                ],
+            )
             for action in vocab.actions
         ]
         cached = _TABLES[id(vocab)] = (vocab, table)
     return cached[1]
 
 
-def _spaced(texts: list[str]) -> list[str]:
-    """``_words`` of each text: its folded words between single spaces."""
-    # All texts in one call (none holds a NUL: recaps.decode). Most recaps are written
-    # in characters cp1252 has; those fold one byte to one byte through a table, where
-    # NFKD and a substitution per accent cost ten times more. Others take the long way.
+def _folded(texts: list[str]) -> bytes:
+    """The folded words of the texts (``_fold_words``), in ASCII, with runs of other
+    characters as spaces, and the texts separated by NUL."""
+    # All texts in one call (none holds a NUL: recaps.decode). Texts of one byte a
+    # character fold through a table; others, or a character whose fold is several
+    # letters, take the long way.
     joined = "\0".join(texts)
-    try:
-        folded = joined.encode("cp1252").translate(_cp1252_fold())
-    except UnicodeEncodeError:
-        folded = b"\1"
-    if b"\1" in folded:  # a character cp1252 has but whose fold is several letters
-        spaced = _NOT_WORDS.sub(" ", strip_accents(joined).lower())
-        return [f" {' '.join(part.split())} " for part in spaced.split("\0")]
-    return [f" {' '.join(part.split())} " for part in folded.decode("ascii").split("\0")]
+    encoded = one_byte(joined)
+    folded = encoded[1].translate(_fold_table(encoded[0])) if encoded else b"\1"
+    if b"\1" in folded:
+        folded = _NOT_WORDS.sub(" ", strip_accents(joined).lower()).encode("ascii")
+    return folded
 
 
-@lru_cache(maxsize=1)
-def _cp1252_fold() -> bytes:
-    """A bytes.translate table: each cp1252 byte to its folded letter or digit, to a
-    space when its fold has none, to 1 when its fold is several (``½`` is ``1 2``)."""
-    table = bytearray(b" " * 256)
-    table[0] = 0
-    for byte in range(1, 256):
-        try:
-            char = bytes([byte]).decode("cp1252")
-        except UnicodeDecodeError:
-            continue  # cp1252 has no character there: never encoded
-        folded = strip_accents(char).lower()
-        if len(folded) == 1 and _WORD.match(folded):
-            table[byte] = ord(folded)
-        elif not folded or _WORD.search(folded):
-            table[byte] = 1
-    return bytes(table)
+@lru_cache(maxsize=len(ONE_BYTE))
+def _fold_table(codec: str) -> bytes:
+    return byte_table(codec, _fold_byte)
+
+
+def _fold_byte(byte: int, char: str) -> int:
+    """A character's fold in one byte: its letter or digit; a space when it has none;
+    1 when it has several (``½`` is ``1 2``) or none at all (a lone accent)."""
+    if byte == 0:
+        return 0  # the separator of texts
+    folded = strip_accents(char).lower()
+    if len(folded) == 1 and _WORD.match(folded):
+        return ord(folded)
+    return 1 if not folded or _WORD.search(folded) else ord(" ")
 
 
 def mentions(vocab: Vocabulary, sections: Sequence[Section]) -> dict[str, list[int]]:
     """action slug -> positions of the sections that mention it, in vocabulary order."""
-    spaced = _spaced([x for s in sections for x in (s.heading, s.text)])
-    present = {w for part in spaced for w in part.split()}  # every word of the recap
-    parts = iter(spaced)
-    prepared = [(s.position, next(parts), next(parts)) for s in sections]
+    # Headings and texts alternate in one string of words, a NUL word between two; each
+    # name is looked for once in it.
+    folded = _folded([x for s in sections for x in (s.heading, s.text)])
+    words = folded.replace(b"\0", b" \0 ").split()
+    present = set(words)  # every word of the recap
+    joined = b" %s " % b" ".join(words)
+    ends = []  # where each heading or text ends
+    at = joined.find(b"\0")
+    while at >= 0:
+        ends.append(at)
+        at = joined.find(b"\0", at + 1)
     found: dict[str, list[int]] = {}
-    for slug, all_names in _table(vocab):
-        # Only names whose words are all in the recap can be in one of its sections.
-        names = [(n, in_text) for n, in_text, words in all_names if words <= present]
-        if not names:
-            continue
-        positions = [
-            position
-            for position, heading, text in prepared
-            if any(n in heading or (in_text and n in text) for n, in_text in names)
-        ]
-        if positions:
-            found[slug] = positions
+    for slug, names in _table(vocab):
+        hit: set[int] = set()  # indexes of the sections
+        for name, in_text, name_words in names:
+            if not name_words <= present:  # some word of it is in no section
+                continue
+            at = joined.find(name)
+            while at >= 0:
+                part = bisect_right(ends, at)  # even: a heading, odd: a text
+                if in_text or part % 2 == 0:
+                    hit.add(part // 2)
+                at = joined.find(name, at + 1)
+        if hit:
+            found[slug] = [sections[i].position for i in sorted(hit)]
     return found
 
 

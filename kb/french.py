@@ -22,9 +22,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from kb.text import strip_accents
+from kb.text import ONE_BYTE, byte_table, one_byte, strip_accents
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -64,15 +64,18 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-class _Memo(dict[str, str]):
+_Word = TypeVar("_Word", str, bytes)
+
+
+class _Memo(dict[_Word, str]):
     """A cache of a function of one word: ``map(memo.__getitem__, words)`` runs in C for
     the words already seen. Emptied when large (a corpus has some 10^5 distinct words)."""
 
-    def __init__(self, function: Callable[[str], str]) -> None:
+    def __init__(self, function: Callable[[_Word], str]) -> None:
         super().__init__()
-        self.function = function
+        self.function: Callable[[_Word], str] = function
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, word: _Word) -> str:
         if len(self) > 500_000:
             self.clear()
         value: str = self.function(word)
@@ -97,6 +100,9 @@ def _stem(word: str) -> str:
 
 _KEYS = _Memo(_key)
 _STEMS = _Memo(_stem)
+# A token in one-byte codec -> its stem (see stems_text). Latin-1 and cp1252 differ only
+# in bytes 0x80-0x9f, control characters in latin-1, never in a token: cp1252 reads both.
+_BYTE_STEMS: _Memo[bytes] = _Memo(lambda token: _STEMS[token.decode("cp1252")])
 
 
 def key(word: str) -> str:
@@ -158,7 +164,19 @@ def analyse(text: str) -> Analysis:
 
 def stems_text(text: str) -> str:
     """The stems of a text, one per token, in order: the index's stem columns."""
-    return " ".join(map(_STEMS.__getitem__, _TOKEN.findall(nfc(text))))
+    text = nfc(text)
+    encoded = one_byte(text)  # most texts: tokens cut by a byte table, then split
+    if encoded is None:
+        return " ".join(map(_STEMS.__getitem__, _TOKEN.findall(text)))
+    tokens = encoded[1].translate(_token_table(encoded[0])).split()
+    return " ".join(map(_BYTE_STEMS.__getitem__, tokens))
+
+
+@lru_cache(maxsize=len(ONE_BYTE))
+def _token_table(codec: str) -> bytes:
+    """Each byte of a token character to itself, any other to a space (no byte of a
+    token character is one that ``bytes.split`` takes for a space)."""
+    return byte_table(codec, lambda byte, char: byte if _TOKEN.fullmatch(char) else 32)
 
 
 def forms_text(text: str) -> str:

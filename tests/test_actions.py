@@ -198,10 +198,10 @@ def test_names_are_looked_for_in_the_words_fold_gives_whatever_the_characters() 
     # words must be those of kb.text's fold, the definition, for any text.
     import random
 
-    from kb.actions import _spaced, _words
+    from kb.actions import _folded, _words
 
     cp1252 = [bytes([b]).decode("cp1252", "ignore") for b in range(1, 256)]
-    others = ["\u0301", "\u0327", "\u2153", "\u2122", "\u03a3", "\u00a0", "\ufb01", "œ", "’"]
+    others = ["\u0301", "\u0327", "\u2153", "\u2122", "\u03a3", "\ufb01", "\x85", "\x9c"]
     pool = [c for c in cp1252 if c] + list("aé ·-")
     rng = random.Random(6)
     texts = ["½ Portes ouvertes", "Pousse\u0301 ma porte", "Patch™Work", "HD — CAB"]
@@ -210,4 +210,40 @@ def test_names_are_looked_for_in_the_words_fold_gives_whatever_the_characters() 
     texts += pool + others
     for i in range(0, len(texts), 3):
         chunk = texts[i : i + 3]
-        assert _spaced(chunk) == [_words(t) for t in chunk], chunk
+        parts = [f" {' '.join(p.decode().split())} " for p in _folded(chunk).split(b"\0")]
+        assert parts == [_words(t) for t in chunk], chunk
+
+
+def test_sections_that_mention_an_action_are_those_whose_words_hold_one_of_its_names() -> None:
+    # mentions() looks for each name once in all the sections; the sections it gives
+    # must be those the rule gives section by section: any name in the heading, a name
+    # of two words or more in the text.
+    import random
+
+    from kb.actions import _names, _words, mentions
+    from kb.recaps import Section
+    from kb.vocab import defaults
+
+    vocab = defaults()
+    names = [n for a in vocab.actions for n in a.names]
+    words = [w for n in names for w in n.split()] + ["du", "bassin", "Hôpital", "-", "’", "."]
+    rng = random.Random(8)
+
+    def text() -> str:
+        return " ".join(rng.choice(names if rng.random() < 0.2 else words) for _ in range(6))
+
+    for _ in range(300):
+        sections = [Section(i, text() if i else "", text()) for i in range(rng.randint(1, 6))]
+        expected = {}
+        for action in vocab.actions:
+            positions = [
+                s.position
+                for s in sections
+                if any(
+                    n in _words(s.heading) or (in_text and n in _words(s.text))
+                    for n, in_text in _names(action)
+                )
+            ]
+            if positions:
+                expected[action.slug] = positions
+        assert mentions(vocab, sections) == expected

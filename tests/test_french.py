@@ -136,3 +136,21 @@ def test_a_query_word_with_a_composed_separator_is_an_inclusive_form() -> None:
     # U+0387 (Greek ano teleia) is a middle dot once normalised, as the index stores it.
     assert french.inclusive_query("acteur\u0387rices") == french.inclusive_query("acteur·rices")
     assert french.inclusive_query("acteurs") is None
+
+
+def test_stems_of_a_text_are_those_of_its_tokens_whatever_the_characters() -> None:
+    # Texts cp1252 can hold are cut into tokens through a byte table (faster); the stems
+    # must be those of the tokens the token pattern, the definition, finds.
+    import random
+    from pathlib import Path
+
+    seeds = Path(__file__).parent / "fixtures" / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.iterdir())]
+    pool = [bytes([b]).decode("cp1252", "ignore") for b in range(256)]
+    pool = [c for c in pool if c] + list("éèà aeiou-·_")
+    others = ["\u0301", "\u2153", "\u03a3", "\ufb01", "\u2019", "\U0001f600", "\x85", "\x9c"]
+    rng = random.Random(7)
+    texts += ["".join(rng.choices(pool, k=rng.randint(0, 60))) for _ in range(2000)]
+    texts += ["".join(rng.choices(pool + others, k=rng.randint(0, 60))) for _ in range(300)]
+    for text in texts:
+        assert french.stems_text(text) == " ".join(map(french.stem, french.tokens(text))), text
