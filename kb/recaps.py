@@ -42,7 +42,10 @@ _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _MARKED = frozenset("#`~ \t")  # how a heading or a fence line can start
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)")
-_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)", re.M)
+# A line's Markdown mark (heading, bullet, quote, number), with the newline before it:
+# a pattern that starts with a literal is searched for by it, where ``^`` with re.M
+# would be tried at every character. to_plain puts a newline before the first line.
+_LINE_MARK = re.compile(r"\n[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)")
 _TRAILING = re.compile(r"[ \t]+$", re.M)
 _BLANKS = re.compile(r"\n{3,}")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -347,7 +350,7 @@ def to_plain(markdown: str) -> str:
     """Markdown as plain text: links keep their text, emphasis and line marks go."""
     # Each substitution only where its pattern can match: a scan for a literal is
     # much cheaper than a regex substitution, and most texts have no link or emphasis.
-    text = clean(_LINE_MARK.sub("", markdown))
+    text = clean(_LINE_MARK.sub("\n", "\n" + markdown)[1:])
     if "](" in text:
         text = _LINK.sub(r"\1", text)
     if "**" in text or "__" in text:

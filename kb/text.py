@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # C0/C1 control characters except tab and newline: never sent to a terminal.
@@ -86,7 +87,19 @@ def did_you_mean(word: str, candidates: list[str]) -> str:
 
 def clean(text: str) -> str:
     """Text safe to show on a terminal: control characters (escape sequences) removed."""
+    encoded = one_byte(text)  # most texts have none: counting them in bytes is faster
+    if encoded is not None:
+        codec, data = encoded
+        if len(data.translate(None, _control_bytes(codec))) == len(data):
+            return text
     return _CONTROL.sub("", text)
+
+
+@lru_cache(maxsize=len(ONE_BYTE))
+def _control_bytes(codec: str) -> bytes:
+    """The bytes of the characters ``clean`` removes, in ``codec``."""
+    chars = (bytes([b]).decode(codec, "ignore") for b in range(256))
+    return bytes(b for b, c in enumerate(chars) if c and _CONTROL.match(c))
 
 
 def squash(text: str) -> str:

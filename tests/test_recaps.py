@@ -169,3 +169,21 @@ def test_frontmatter_loader_builds_what_pyyaml_builds(yaml_text: str) -> None:
         assert str(raised.value) == str(exc)
         return
     assert yaml.load(yaml_text, Loader=_loader()) == expected
+
+
+def test_control_characters_are_removed_from_any_text() -> None:
+    # clean() checks one-byte texts through a byte table (faster); what it removes must
+    # be what its pattern, the definition, removes.
+    import random
+    import re
+
+    from kb.text import clean
+
+    control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    pool = [chr(c) for c in range(256)] + ["’", "œ", "€", "\u2028", "\U0001f600", "\u202e"]
+    rng = random.Random(9)
+    texts = ["Atelier\x1b[31m rouge", "Pousse ma porte\n\tsuite", "l’é\x85té", "\x9c œ"]
+    texts += ["".join(rng.choices(pool, k=rng.randint(0, 30))) for _ in range(3000)]
+    texts += ["".join(rng.choices([*pool[32:127], "é", "’"], k=30)) for _ in range(300)]
+    for text in texts:
+        assert clean(text) == control.sub("", text), repr(text)
