@@ -37,7 +37,7 @@ TEXT_FIELDS = ("title", "next_meeting_place", "source")
 # Scalars the frontmatter loader builds one by one with PyYAML's constructors.
 SCALAR_TAGS = ("int", "null", "bool", "timestamp", "float")
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")  # see _heading
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _MARKED = frozenset("#`~ \t")  # how a heading or a fence line can start
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -310,9 +310,19 @@ def body_of(text: str) -> str:
     """The Markdown after the frontmatter, without the leading ``#`` title line."""
     body = _FRONTMATTER.sub("", text, count=1).lstrip("\n")
     first, _, rest = body.partition("\n")
-    if _HEADING.match(first) and first.startswith("# "):
+    if _heading(first)[0] == 1 and first.startswith("# "):
         body = rest.lstrip("\n")
     return body
+
+
+def _heading(line: str) -> tuple[int, str]:
+    """A Markdown heading's level and text, without the closing ``#``s; (0, "") for
+    another line."""
+    match = _HEADING.fullmatch(line)
+    if match is None:
+        return 0, ""
+    # The closing sequence: spaces, #s, spaces (a lazy pattern tried it at each character).
+    return len(match.group(1)), match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
 
 
 def split_sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
@@ -329,12 +339,12 @@ def split_sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
             continue
         if _FENCE.match(line):
             in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match and len(match.group(1)) == 1 and title is None and len(chunks) == 1:
-            title = to_plain(match.group(2))
+        level, text = (0, "") if in_fence else _heading(line)
+        if level == 1 and title is None and len(chunks) == 1:
+            title = to_plain(text)
             continue
-        if match and len(match.group(1)) == 2:
-            chunks.append((to_plain(match.group(2)), []))
+        if level == 2:
+            chunks.append((to_plain(text), []))
             continue
         chunks[-1][1].append(line)
     sections = tuple(

@@ -187,3 +187,19 @@ def test_control_characters_are_removed_from_any_text() -> None:
     texts += ["".join(rng.choices([*pool[32:127], "é", "’"], k=30)) for _ in range(300)]
     for text in texts:
         assert clean(text) == control.sub("", text), repr(text)
+
+
+def test_heading_lines_are_read_as_their_pattern_defines() -> None:
+    # A heading is ATX: 1-6 #s, a space, its text, then optional closing #s and spaces.
+    import random
+    import re
+
+    from kb.recaps import _heading
+
+    pattern = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+    lines = ["## Titre ##", "##   Titre \t", "## #", "#Titre", "####### x", "## a # b ##"]
+    rng = random.Random(10)
+    lines += ["".join(rng.choices("# \tab·é", k=rng.randint(0, 12))) for _ in range(20000)]
+    for line in lines:
+        match = pattern.match(line)
+        assert _heading(line) == ((len(match[1]), match[2]) if match else (0, "")), line
