@@ -167,8 +167,8 @@ def analyse(text: str) -> Analysis:
 
 
 def stems_text(text: str) -> str:
-    """The stems of a text, one per token, in order: the index's stem columns."""
-    text = nfc(text)
+    """The stems of a text in NFC (:func:`nfc`), one per token, in order: the index's
+    stem columns."""
     encoded = one_byte(text)  # most texts: tokens cut by a byte table, then split
     if encoded is None:
         return " ".join(map(_STEMS.__getitem__, _TOKEN.findall(text)))
@@ -184,9 +184,9 @@ def _token_table(codec: str) -> bytes:
 
 
 def forms_text(text: str) -> str:
-    """Every form of every inclusive form of a text: the index's forms column."""
+    """Every form of every inclusive form of a text in NFC: the index's forms column."""
     forms: list[str] = []
-    for _, _, base, endings in _inclusive(nfc(text)):
+    for _, _, base, endings in _inclusive(text):
         forms += inclusive_forms(base, endings)
     return " ".join(map(_KEYS.__getitem__, forms))
 

@@ -61,6 +61,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 def terms(head: str, body: str) -> tuple[str, str, str]:
     """The stem and form columns of a recap (title, text) or a section (heading, text):
     the stems of each, and the inclusive forms of both."""
+    head, body = french.nfc(head), french.nfc(body)
     forms = f"{french.forms_text(head)} {french.forms_text(body)}".strip()
     return (french.stems_text(head), french.stems_text(body), forms)
 
