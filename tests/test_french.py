@@ -111,6 +111,7 @@ def test_inclusive_query_word() -> None:
 def test_inclusive_forms_found_from_their_endings_are_those_the_pattern_defines() -> None:
     # kb finds inclusive forms from their endings back to their word (faster on long
     # texts); the forms must be those that INCLUSIVE, which defines them, finds.
+    import random
     from pathlib import Path
 
     seeds = Path(__file__).parent / "fixtures" / "seeds"
@@ -124,6 +125,25 @@ def test_inclusive_forms_found_from_their_endings_are_those_the_pattern_defines(
         "fin.e",
         "_ab-e ab_-e",
     ]
+    rng = random.Random(11)
+    pieces = [
+        "acteur",
+        "rice",
+        "e",
+        "s",
+        "les",
+        "Le",
+        "ères",
+        "ab",
+        "3",
+        " ",
+        "-",
+        ".",
+        "·",
+        "/",
+        "•",
+    ]
+    texts += ["".join(rng.choices(pieces, k=rng.randint(1, 12))) for _ in range(3000)]
     for text in texts:
         expected = [
             (m.start(), m.end(), m.group(1), m.group(2))

@@ -203,3 +203,31 @@ def test_heading_lines_are_read_as_their_pattern_defines() -> None:
     for line in lines:
         match = pattern.match(line)
         assert _heading(line) == ((len(match[1]), match[2]) if match else (0, "")), line
+
+
+def test_markdown_line_marks_are_removed_as_their_pattern_defines() -> None:
+    # to_plain finds line marks from the newline before them (faster); what it removes
+    # must be what the pattern anchored at each line start removes.
+    import random
+    import re
+
+    from kb.recaps import to_plain
+    from kb.text import clean
+
+    marks = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)", re.M)
+    rng = random.Random(12)
+    pieces = ["\n", " ", "\t", "#", "-", "*", "+", ">", "1", "2.", ")", "a", "é", "x y"]
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 15)))
+        expected = to_plain_reference(clean(marks.sub("", text)))
+        assert to_plain(text) == expected, repr(text)
+
+
+def to_plain_reference(text: str) -> str:
+    """to_plain's steps after the line marks, as written there."""
+    import re
+
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__)", "", text)
+    text = re.sub(r"[ \t]+$", "", text, flags=re.M)
+    return re.sub(r"\n{3,}", "\n\n", text)
