@@ -49,11 +49,10 @@ _SEPARATORS = _DOTS + "/.-"
 _NO_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 # The endings alone, for finding inclusive forms in long texts: a search for these fails
 # fast at most characters, where INCLUSIVE has to try each word (see _inclusive).
-# One branch a separator: a pattern whose branches all start with a literal character
-# is searched for by that character (re's prefix set); a class of them would make
-# re.search try the whole pattern at every character of the text.
-_BRANCHES = [*(rf"{re.escape(dot)}(?i:{_PIECE})" for dot in _DOTS + "/-"), rf"\.(?:{_PIECE})"]
-_ENDING = f"(?:{'|'.join(_BRANCHES)})"
+# A class of separators first (a pattern that starts with one is searched for by it;
+# in branches, it would make re.search try the whole pattern at every character), then
+# the pieces: case-insensitive after a dot or hyphen, lower case after a period.
+_ENDING = rf"(?:[{_DOTS}/.-](?:(?<=\.)(?:{_PIECE})|(?<!\.)(?i:{_PIECE})))"
 _ENDINGS = re.compile(rf"({_ENDING}{_ENDING}{{0,2}})(?![^\W_])")  # {1,3}, but faster
 
 # Articles and pronouns written with an apostrophe before a vowel.
