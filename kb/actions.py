@@ -19,7 +19,6 @@ from kb.text import ONE_BYTE, byte_table, one_byte, strip_accents
 from kb.vocab import Action, Vocabulary
 
 _WORD = re.compile("[0-9a-z]+")  # what kb.text.fold keeps
-_NOT_WORDS = re.compile("[^0-9a-z\0]+")
 
 
 def _fold_words(text: str) -> list[str]:
@@ -78,7 +77,7 @@ def _folded(texts: list[str]) -> bytes:
     encoded = one_byte(joined)
     folded = encoded[1].translate(_fold_table(encoded[0])) if encoded else b"\1"
     if b"\1" in folded:
-        folded = _NOT_WORDS.sub(" ", strip_accents(joined).lower()).encode("ascii")
+        folded = "\0".join(" ".join(_fold_words(text)) for text in texts).encode("ascii")
     return folded
 
 

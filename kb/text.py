@@ -87,19 +87,16 @@ def did_you_mean(word: str, candidates: list[str]) -> str:
 
 def clean(text: str) -> str:
     """Text safe to show on a terminal: control characters (escape sequences) removed."""
-    encoded = one_byte(text)  # most texts have none: counting them in bytes is faster
-    if encoded is not None:
-        codec, data = encoded
-        if len(data.translate(None, _control_bytes(codec))) == len(data):
-            return text
+    encoded = one_byte(text)  # most texts have none: looking in bytes is faster
+    if encoded is not None and b"\1" not in encoded[1].translate(_control_table(encoded[0])):
+        return text
     return _CONTROL.sub("", text)
 
 
 @lru_cache(maxsize=len(ONE_BYTE))
-def _control_bytes(codec: str) -> bytes:
-    """The bytes of the characters ``clean`` removes, in ``codec``."""
-    chars = (bytes([b]).decode(codec, "ignore") for b in range(256))
-    return bytes(b for b, c in enumerate(chars) if c and _CONTROL.match(c))
+def _control_table(codec: str) -> bytes:
+    """Each byte of a character ``clean`` removes to 1, any other to 0."""
+    return byte_table(codec, lambda byte, char: 1 if _CONTROL.match(char) else 0)
 
 
 def squash(text: str) -> str:
