@@ -179,11 +179,12 @@ def _loader() -> type:
     import yaml
 
     tag = "tag:yaml.org,2002:"
-    text, listed, scalars = f"{tag}str", f"{tag}seq", {f"{tag}{t}" for t in SCALAR_TAGS}
+    mapping, text, listed = f"{tag}map", f"{tag}str", f"{tag}seq"
+    scalars = {f"{tag}{t}" for t in SCALAR_TAGS}
 
     class Loader(yaml.CSafeLoader):
         def construct_document(self, node: yaml.Node) -> Any:
-            if node.tag != f"{tag}map" or not isinstance(node, yaml.MappingNode):
+            if node.tag != mapping or not isinstance(node, yaml.MappingNode):
                 return super().construct_document(node)
             out: dict[str, Any] = {}
             for key, value in node.value:
