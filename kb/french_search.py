@@ -141,19 +141,20 @@ class _Query:
     def _recaps(self, match: str, limit: int, skip: Sequence[int] = ()) -> list[sqlite3.Row]:
         where, params = _where(self.filters)
         unseen = f" AND {{}} NOT IN ({','.join('?' * len(skip))})" if skip else ""
-        columns = "r.n, r.id, r.date, r.basin, r.path, r.title, f.rank AS rank"
+        columns = "r.n, r.id, r.date, r.basin, r.path, r.title"
+        rank = french_index.RANK
         if not where:
             # The best rows of the FTS table first, then their recaps: joining every
             # match before keeping the best doubles the time of a word in every recap.
             sql = (
-                f"SELECT {columns} FROM (SELECT rowid, rank FROM recaps_fr"
+                f"SELECT {columns}, f.rank FROM (SELECT rowid, {rank} AS rank FROM recaps_fr"
                 f" WHERE recaps_fr MATCH ?{unseen.format('rowid')} ORDER BY rank LIMIT ?) f"
                 " JOIN recaps r ON r.n = f.rowid ORDER BY f.rank"
             )
             return self.conn.execute(sql, [match, *skip, limit]).fetchall()
         sql = (
-            f"SELECT {columns} FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
-            f" WHERE recaps_fr MATCH ?{where}{unseen.format('r.n')} ORDER BY f.rank LIMIT ?"
+            f"SELECT {columns}, {rank} AS rank FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
+            f" WHERE recaps_fr MATCH ?{where}{unseen.format('r.n')} ORDER BY rank LIMIT ?"
         )
         return self.conn.execute(sql, [match, *params, *skip, limit]).fetchall()
 

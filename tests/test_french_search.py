@@ -12,6 +12,7 @@ import pytest
 
 from kb.config import locate
 from kb.errors import KbError
+from kb.french_index import RANK
 from kb.french_query import Features
 from kb.french_search import FALLBACK_NOTE, Outcome, search
 from kb.index import MIGRATIONS, connect, sync, vocabulary
@@ -93,6 +94,24 @@ def test_stems_on_the_bundled_recaps(bundled: Kb) -> None:
     assert kb_set(bundled, "isolées") == {CO_2025_06}
     # Typed without accents, the word still reaches the stem of the accented text.
     assert kb_set(bundled, "isolees") == {CO_2025_06}
+
+
+def test_searches_score_recaps_by_the_tables_configured_rank(bundled: Kb) -> None:
+    # Searches order by RANK, spelled out (faster with a LIMIT): the same score as the
+    # rank configured in the table, for every matching recap.
+    for word in ("helpdesk", "bassin", "porte", "santé"):
+        rows = bundled.conn.execute(
+            f"SELECT rank, {RANK} FROM recaps_fr WHERE recaps_fr MATCH ?", (word,)
+        ).fetchall()
+        assert rows, word
+        assert [r[0] for r in rows] == pytest.approx([r[1] for r in rows]), word
+    best = bundled.conn.execute(
+        "SELECT min(rank) FROM recaps_fr WHERE recaps_fr MATCH '{head body forms}: helpdesk'"
+    ).fetchone()[0]
+    for options in ({}, {"basin": "centre-ouest"}):
+        hits = bundled.search('"helpdesk"', **options).hits
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert bundled.search('"helpdesk"').hits[0].score == pytest.approx(-best)
 
 
 def kb_set(kb: Kb, query: str, features: Features = ALL) -> set[str]:
