@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.config import Location
 from kb.errors import ConfigError, RecapError
-from kb.scan import files, snapshot
+from kb.scan import RACY_NS, files, listing_file, snapshot
 from kb.vocab import Vocabulary, defaults, load_vocabulary
 
 if TYPE_CHECKING:
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 TOKENIZE = "unicode61 remove_diacritics 2"
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
 INDEXER = "7"
-# Files changed less than this long before a sync are re-read by the next one (racy stat).
-RACY_NS = 2_000_000_000
 BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -375,7 +373,7 @@ def _sync(
     data_key = _data_key(loc)
     # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
     # and the check costs one comparison instead of a lookup per file.
-    started, folder = seen or snapshot(loc.folder)
+    started, folder = seen or snapshot(loc.folder, listing_file(loc.index_file))
     if not rebuild:
         report = _settled(conn, data_key, folder)
         if report is not None:

@@ -123,9 +123,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _begin_scan(values: dict[str, Any]) -> None:
     """Start the folder's snapshot in child processes first thing: the walk (one stat per
     file) then runs beside the imports and the query (see kb.commands._answer)."""
-    import os
+    from kb.config import locate
+    from kb.errors import ConfigError
+    from kb.scan import begin, listing_file
 
-    from kb.config import named_folder
-    from kb.scan import begin
-
-    begin(named_folder(values.get("kb_dir"), os.environ)[0])
+    try:
+        loc = locate(values.get("kb_dir"), values.get("db"))
+    except ConfigError:
+        return  # no such folder: the command says so
+    begin(loc.folder, listing_file(loc.index_file))

@@ -8,16 +8,19 @@ command queries the index meanwhile (kb.commands).
 
 The files are shared between ``PARTS`` processes by the place of their top-level entry
 in the folder's listing: entry i goes to part i % PARTS, with all that is below it when
-it is a folder. Each process lists the folder (one fast C call) and stats only its own
-entries, relative to the opened folder; the children check that they listed the same
-entries. One process taking every part gives the same bytes. The files are in the order
-the file system lists them, which does not change while the folder does not (were it
-to, the cost is one sync that finds nothing to do): sorting 100,000 rows would cost a
-third of the stats. Standard library only: the children must start fast.
+it is a folder. Each process lists the folder and stats only its own entries, relative
+to the opened folder; the children check that they listed the same entries. Listing
+100,000 entries costs a third as much as stating half of them, so a copy of the listing
+is kept beside the index and used while the folder has not changed (see :func:`_names`).
+One process taking every part gives the same bytes. The files are in the order the file
+system lists them, which does not change while the folder does not (were it to, the
+cost is one sync that finds nothing to do): sorting 100,000 rows would cost a third of
+the stats. Standard library only: the children must start fast.
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import stat
@@ -28,6 +31,9 @@ from collections.abc import Callable, Iterator
 from kb.errors import ConfigError
 
 PARTS = 2  # on this kind of machine, stat scales with processes (not with threads)
+# Something changed less than this long before it was looked at may change again in the
+# same clock tick without its time showing it: it is looked at again next time.
+RACY_NS = 2_000_000_000
 Files = dict[str, tuple[int, int]]  # relative path -> (size, mtime_ns)
 Row = tuple[str, int, int]  # relative path, size, mtime_ns
 
@@ -76,12 +82,72 @@ def scan(kb_dir: str | os.PathLike[str]) -> Files:
     return {path: (st.st_size, st.st_mtime_ns) for path, st in _walk(os.fspath(kb_dir))}
 
 
-def _names(kb_dir: str) -> list[str]:
-    """The folder's entries, in the order the file system lists them."""
+def listing_file(index_file: str) -> str:
+    """Where the copy of the folder's listing is kept: beside the index, a cache too."""
+    return index_file + ".listing"
+
+
+def _names(kb_dir: str, listing: str | None = None) -> list[str]:
+    """The folder's entries, in the order the file system lists them.
+
+    With ``listing`` (see :func:`listing_file`), the copy kept there is used while the
+    folder has the same device, inode, mtime and ctime as when it was listed: adding,
+    removing or renaming an entry changes the folder's ctime, and nothing can set a
+    ctime back. The copy is only written when the folder had not changed for
+    ``RACY_NS`` before it was listed, so a change made in the same clock tick as the
+    listing cannot leave the times as they were. A file edited in place does not
+    change the listing; its own stat shows the edit.
+    """
+    if listing is None:
+        return _listed_now(kb_dir)
+    started = time.time_ns()
+    try:
+        st = os.stat(kb_dir)
+    except OSError as exc:
+        raise _unreadable(kb_dir, exc) from None
+    key = (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+    names = _kept(listing, key)
+    if names is None:
+        names = _listed_now(kb_dir)
+        if st.st_ctime_ns < started - RACY_NS and not _inside(listing, kb_dir):
+            _keep(listing, key, names)
+    return names
+
+
+def _listed_now(kb_dir: str) -> list[str]:
     try:
         return os.listdir(kb_dir)
     except OSError as exc:
         raise _unreadable(kb_dir, exc) from None
+
+
+def _kept(listing: str, key: tuple[int, ...]) -> list[str] | None:
+    """The names kept in ``listing`` for a folder with this ``key``; None when there are
+    none (no file, another key, or not what kb writes)."""
+    try:
+        with open(listing, "rb") as handle:
+            kept_key, names = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return names if kept_key == key and type(names) is list else None
+
+
+def _keep(listing: str, key: tuple[int, ...], names: list[str]) -> None:
+    """Write the copy whole or not at all (a reader never sees half of it); a folder
+    where it cannot be written only means listing the folder each time."""
+    part = f"{listing}.{os.getpid()}"
+    try:
+        with open(part, "wb") as out:
+            out.write(marshal.dumps((key, names), 2))
+        os.replace(part, listing)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(part)
+
+
+def _inside(listing: str, kb_dir: str) -> bool:
+    """Whether writing ``listing`` would itself change the folder's listing."""
+    return os.path.dirname(os.path.abspath(listing)) == os.path.abspath(kb_dir)
 
 
 def _rows(kb_dir: str, names: list[str], part: int) -> list[Row]:
@@ -155,11 +221,11 @@ def _split(data: bytes) -> list[bytes]:
     return out
 
 
-def snapshot(kb_dir: str | os.PathLike[str]) -> tuple[int, bytes]:
-    """When the walk started (ns) and the folder's snapshot."""
+def snapshot(kb_dir: str | os.PathLike[str], listing: str | None = None) -> tuple[int, bytes]:
+    """When the walk started (ns) and the folder's snapshot. ``listing``: see _names."""
     started = time.time_ns()
     folder = os.fspath(kb_dir)
-    names = _names(folder)
+    names = _names(folder, listing)
     return started, b"".join(_dump(_rows(folder, names, part)) for part in range(PARTS))
 
 
@@ -180,9 +246,14 @@ class Pending:
     """
 
     def __init__(
-        self, kb_dir: str, workers: int = PARTS, fork: Callable[[], int] | None = None
+        self,
+        kb_dir: str,
+        workers: int = PARTS,
+        fork: Callable[[], int] | None = None,
+        listing: str | None = None,
     ) -> None:
         self.kb_dir = kb_dir
+        self.listing = listing
         self.started = time.time_ns()
         self.seen: tuple[int, bytes] | None = None
         self.children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
@@ -215,7 +286,7 @@ class Pending:
             for _, other in self.children:
                 os.close(other)
             os.close(read)
-            names = _names(kb_dir)
+            names = _names(kb_dir, self.listing)
             with os.fdopen(write, "wb") as out:
                 out.write(_listed(names))
                 for part in range(first, PARTS, self.workers):
@@ -250,25 +321,26 @@ class Pending:
         # between) could share a file out to no child: the parent walks then.
         pieces = [_split(data) for data in parts] if ok else []
         if not ok or len({p[0] for p in pieces}) != 1:
-            return snapshot(self.kb_dir)  # a child failed: the parent says why, if it can
+            # A child failed: the parent walks, and says why if it can.
+            return snapshot(self.kb_dir, self.listing)
         ordered = [pieces[part % self.workers][1 + part // self.workers] for part in range(PARTS)]
         return self.started, b"".join(ordered)
 
 
-def start(kb_dir: str | os.PathLike[str]) -> Pending | None:
+def start(kb_dir: str | os.PathLike[str], listing: str | None = None) -> Pending | None:
     """Start taking the folder's snapshot beside the caller, where processes can fork."""
     if not hasattr(os, "fork") or not os.path.isdir(kb_dir):
         return None
-    return Pending(os.fspath(kb_dir))
+    return Pending(os.fspath(kb_dir), listing=listing)
 
 
 # The snapshot the launcher started for a knowledge-base folder, before its imports.
 _started: dict[str, Pending] = {}
 
 
-def begin(kb_dir: str | os.PathLike[str]) -> None:
+def begin(kb_dir: str | os.PathLike[str], listing: str | None = None) -> None:
     """Start the snapshot of ``kb_dir`` for the reading command about to run."""
-    pending = start(kb_dir)
+    pending = start(kb_dir, listing)
     if pending is not None:
         _started[os.path.normpath(kb_dir)] = pending
 

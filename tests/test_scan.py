@@ -5,9 +5,11 @@ folder."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -222,9 +224,101 @@ def test_children_that_listed_different_folders_leave_the_snapshot_to_the_parent
         forks.append(1)
         pid = os.fork()
         if pid == 0 and len(forks) == 2:  # the second child sees another order
-            scan._names = lambda folder: sorted(os.listdir(folder), reverse=True)
+            scan._names = lambda folder, listing: sorted(os.listdir(folder), reverse=True)
         return pid
 
     pending = scan.Pending(str(root), 2, fork=fork)
     assert len(pending.children) == 2
     assert pending.result()[1] == scan.snapshot(root)[1]
+
+
+# -- the kept listing ----------------------------------------------------------------
+
+
+def still(folder: Path) -> None:
+    """Let the folder's times fall behind the clock's coarse tick: a change made after
+    this one cannot leave its ctime as it was (which RACY_NS guarantees outside tests)."""
+    time.sleep(0.05)
+
+
+def test_the_kept_listing_is_used_while_the_folder_has_not_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "RACY_NS", 10_000_000)  # 10 ms instead of 2 s
+    root = folder_with_everything(tmp_path / "recaps")
+    listing = str(tmp_path / "index.sqlite.listing")
+    still(root)
+    plain = scan.snapshot(root)[1]
+    assert scan.snapshot(root, listing)[1] == plain
+    key, names = marshal.loads(Path(listing).read_bytes())
+    assert sorted(names) == sorted(os.listdir(root))
+    # It is what the snapshot lists, in one process and in the children: a kept listing
+    # without a file (never written by kb) hides that file while the key matches.
+    Path(listing).write_bytes(marshal.dumps((key, [n for n in names if n != "linked.md"])))
+    for seen in (scan.snapshot(root, listing)[1], scan.Pending(str(root), 2, listing=listing)):
+        files = scan.files(seen if isinstance(seen, bytes) else seen.result()[1])
+        assert "linked.md" not in files and "2025-03-01-sud.md" in files
+    # Any change to the folder's entries changes its key: the folder is listed again.
+    changes = [
+        lambda: write_recap(root, date="2026-01-05"),
+        lambda: (root / "2025-03-03-sud.md").unlink(),
+        lambda: (root / "2025-03-02-nord.md").rename(root / "2025-03-02-nord-renamed.md"),
+        lambda: (root / "2023").mkdir(),
+    ]
+    for change in changes:
+        still(root)
+        change()
+        assert scan.snapshot(root, listing)[1] == scan.snapshot(root)[1]
+        pending = scan.Pending(str(root), 2, listing=listing)
+        assert pending.result()[1] == scan.snapshot(root)[1]
+    files = scan.files(scan.snapshot(root, listing)[1])
+    assert "2026-01-05-sud.md" in files and "2025-03-03-sud.md" not in files
+    assert "2025-03-02-nord-renamed.md" in files and "linked.md" in files
+
+
+def test_a_folder_changed_less_than_racy_ns_before_is_listed_each_time(tmp_path: Path) -> None:
+    root = folder_with_everything(tmp_path / "recaps")
+    listing = tmp_path / "index.sqlite.listing"
+    assert scan.snapshot(root, str(listing))[1] == scan.snapshot(root)[1]
+    assert not listing.exists()  # changed just now: a change in the same tick could hide
+
+
+def test_a_damaged_or_foreign_kept_listing_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "RACY_NS", 10_000_000)
+    root = folder_with_everything(tmp_path / "recaps")
+    listing = tmp_path / "index.sqlite.listing"
+    still(root)
+    plain = scan.snapshot(root)[1]
+    for content in (b"", b"\x00garbage", marshal.dumps([1, 2, 3]), marshal.dumps(((1,), "x"))):
+        listing.write_bytes(content)
+        assert scan.snapshot(root, str(listing))[1] == plain
+        assert marshal.loads(listing.read_bytes())[1]  # written again, whole
+    inside = root / "index.sqlite.listing"  # writing it would change the folder itself
+    assert scan.snapshot(root, str(inside))[1] == plain
+    assert not inside.exists()
+
+
+def test_searches_see_files_added_after_the_listing_was_kept(kb_dir: Path) -> None:
+    def search(word: str) -> set[str]:
+        done = python(
+            "-c",
+            "import sys\nfrom kb import scan\nscan.RACY_NS = 10_000_000\n"
+            "from kb.launch import main\nmain(sys.argv[1:])",
+            "search",
+            word,
+            "--json",
+            "--kb-dir",
+            str(kb_dir),
+        )
+        assert done.returncode == 0, done.stderr
+        return {r["id"] for r in json.loads(done.stdout)}
+
+    still(kb_dir)
+    search("helpdesk")  # indexes, and keeps the listing
+    search("helpdesk")
+    assert (kb_dir / ".kb" / "index.sqlite.listing").exists()
+    still(kb_dir)
+    write_recap(kb_dir, date="2026-01-05", body="# Atelier\n\nLa tramontane souffle.\n")
+    assert search("tramontane") == {"2026-01-05-sud"}
