@@ -235,9 +235,9 @@ def test_children_that_listed_different_folders_leave_the_snapshot_to_the_parent
 # -- the kept listing ----------------------------------------------------------------
 
 
-def still(folder: Path) -> None:
-    """Let the folder's times fall behind the clock's coarse tick: a change made after
-    this one cannot leave its ctime as it was (which RACY_NS guarantees outside tests)."""
+def let_the_clock_tick() -> None:
+    """Let the clock's coarse tick pass the last change to a folder: a change made after
+    this cannot leave the folder's ctime as it was (RACY_NS guarantees it outside tests)."""
     time.sleep(0.05)
 
 
@@ -247,7 +247,7 @@ def test_the_kept_listing_is_used_while_the_folder_has_not_changed(
     monkeypatch.setattr(scan, "RACY_NS", 10_000_000)  # 10 ms instead of 2 s
     root = folder_with_everything(tmp_path / "recaps")
     listing = str(tmp_path / "index.sqlite.listing")
-    still(root)
+    let_the_clock_tick()
     plain = scan.snapshot(root)[1]
     assert scan.snapshot(root, listing)[1] == plain
     key, names = marshal.loads(Path(listing).read_bytes())
@@ -266,7 +266,7 @@ def test_the_kept_listing_is_used_while_the_folder_has_not_changed(
         lambda: (root / "2023").mkdir(),
     ]
     for change in changes:
-        still(root)
+        let_the_clock_tick()
         change()
         assert scan.snapshot(root, listing)[1] == scan.snapshot(root)[1]
         pending = scan.Pending(str(root), 2, listing=listing)
@@ -289,7 +289,7 @@ def test_a_damaged_or_foreign_kept_listing_is_ignored(
     monkeypatch.setattr(scan, "RACY_NS", 10_000_000)
     root = folder_with_everything(tmp_path / "recaps")
     listing = tmp_path / "index.sqlite.listing"
-    still(root)
+    let_the_clock_tick()
     plain = scan.snapshot(root)[1]
     for content in (b"", b"\x00garbage", marshal.dumps([1, 2, 3]), marshal.dumps(((1,), "x"))):
         listing.write_bytes(content)
@@ -315,10 +315,10 @@ def test_searches_see_files_added_after_the_listing_was_kept(kb_dir: Path) -> No
         assert done.returncode == 0, done.stderr
         return {r["id"] for r in json.loads(done.stdout)}
 
-    still(kb_dir)
+    let_the_clock_tick()
     search("helpdesk")  # indexes, and keeps the listing
     search("helpdesk")
     assert (kb_dir / ".kb" / "index.sqlite.listing").exists()
-    still(kb_dir)
+    let_the_clock_tick()
     write_recap(kb_dir, date="2026-01-05", body="# Atelier\n\nLa tramontane souffle.\n")
     assert search("tramontane") == {"2026-01-05-sud"}
