@@ -37,6 +37,11 @@ TOKENIZE = "unicode61 remove_diacritics 2"
 # LIMIT, ORDER BY this keeps the best rows as it goes, while ORDER BY rank sorts every
 # match first: 234 ms instead of 347 ms for a word in each of 100,000 recaps.
 RANK = f"bm25(recaps_fr, {', '.join(str(w) for w in RECAP_WEIGHTS)})"
+# How much of the words written FTS5 keeps in memory before it writes them out as a new
+# segment (default 1 MB). Each segment is merged into larger ones later, rewriting it:
+# with 8 MB, writing 10,000 recaps takes 28% fewer instructions (callgrind), for 7 MB
+# more memory. 16 and 32 MB do no better. FTS5 keeps it in the table's configuration.
+HASHSIZE = 8 << 20
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -60,6 +65,11 @@ def migrate(conn: sqlite3.Connection) -> None:
         )
     # The index's words, for "did you mean": read through fts5vocab, never a file.
     conn.execute("CREATE VIRTUAL TABLE recaps_fr_vocab USING fts5vocab(recaps_fr, 'col')")
+
+
+def for_bulk_writes(conn: sqlite3.Connection) -> None:
+    """Let ``recaps_fr`` take a whole index's words in fewer, larger segments."""
+    conn.execute(f"INSERT INTO recaps_fr(recaps_fr, rank) VALUES('hashsize', {HASHSIZE})")
 
 
 def terms(head: str, body: str) -> tuple[str, str, str]:

@@ -306,6 +306,8 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
     Nothing else can read the fresh file before the rename, so it needs no rollback
     journal and no flush to disk until the end: the slowest parts of a large write.
     """
+    from kb import french_index
+
     _remove_stale_builds(loc.db)
     fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
     fresh.unlink(missing_ok=True)
@@ -314,6 +316,7 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
         try:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
+            french_index.for_bulk_writes(conn)
             report = _sync(conn, loc, rebuild=True, progress=progress, seen=seen)
             conn.execute("PRAGMA synchronous = FULL")
         finally:
