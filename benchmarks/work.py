@@ -1,7 +1,7 @@
 """The work a rebuild does, in instructions counted by valgrind's callgrind, against the
 YAML floor of run.py. Run on purpose; valgrind runs programs some 40x slower:
 
-    python benchmarks/work.py                # 10,000 recaps: about 10 minutes
+    python benchmarks/work.py                # 10,000 recaps: about 8 minutes
     python benchmarks/work.py --size 1000    # about 1 minute
 
 Wall times on this machine move by a third from one run to the next; instruction counts

@@ -39,8 +39,8 @@ TOKENIZE = "unicode61 remove_diacritics 2"
 RANK = f"bm25(recaps_fr, {', '.join(str(w) for w in RECAP_WEIGHTS)})"
 # How much of the words written FTS5 keeps in memory before it writes them out as a new
 # segment (default 1 MB). Each segment is merged into larger ones later, rewriting it:
-# with 8 MB, writing 10,000 recaps takes 28% fewer instructions (callgrind), for 7 MB
-# more memory. 16 and 32 MB do no better. FTS5 keeps it in the table's configuration.
+# with 8 MB, the writes of a 10k rebuild take 28% fewer instructions (callgrind), for
+# 7-10 MB more memory. 16 and 32 MB do no better. FTS5 keeps it in the table's config.
 HASHSIZE = 8 << 20
 
 
