@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import VENV, corpus, kb_install  # noqa: E402
+from run import corpus, kb_install, yaml_floor  # noqa: E402
 
 
 def instructions(cmd: list[str]) -> list[int]:
@@ -57,9 +57,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rebuild = [str(kb), "index", "--rebuild", "--kb-dir", str(folder), "--db", f"{tmp}/i.db"]
         kb_counts = instructions(rebuild)
-    floor = instructions(
-        [str(VENV / "bin" / "python"), str(HERE / "floors.py"), "yaml", str(folder)]
-    )
+    floor = instructions(yaml_floor(folder))
     total, base = sum(kb_counts), sum(floor)
     print(f"{args.size:,} recaps, instructions (valgrind --tool=callgrind)")
     print(f"  kb index --rebuild: {total / 1e9:.2f} G in {len(kb_counts)} processes", end=" ")

@@ -244,13 +244,13 @@ def test_a_rebuild_removes_what_killed_rebuilds_left(kb_dir: Path, run: Run) -> 
 def test_a_built_index_writes_its_words_in_large_segments(kb_dir: Path) -> None:
     from kb.french_index import HASHSIZE
 
+    assert HASHSIZE > 1 << 20  # FTS5's own default
     loc = locate(kb_dir)
-    for rebuild in (False, True):
+    for rebuild in (False, True):  # a first index, then a rebuild
         sync(loc, rebuild=rebuild)
         with sqlite3.connect(loc.db) as conn:
             row = conn.execute("SELECT v FROM recaps_fr_config WHERE k = 'hashsize'").fetchone()
         assert row == (HASHSIZE,)
-        assert HASHSIZE > 1 << 20  # FTS5's own default
 
 
 def test_a_large_first_index_spread_over_processes_equals_a_sequential_one(
