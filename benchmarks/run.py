@@ -191,7 +191,7 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
         [*base, "index", *where], max(1, runs // 2), before=lambda: modify(folder, 0.01, counter)
     )
     table.add("kb index, 1% of files changed", changed, ("import stack + stat", floor_stat))
-    # Files changed less than 2 s before a sync are re-read by the next one (kb/index.py,
+    # Files changed less than 2 s before a sync are re-read by the next one (kb/index/sync.py,
     # RACY_NS): let that window pass so the searches below measure a settled index.
     time.sleep(2.1)
     subprocess.run([*base, "index", *where], capture_output=True, check=False)

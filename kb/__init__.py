@@ -1,3 +1,15 @@
-"""kb: a command-line knowledge base for the recaps of the Ateliers du Changement."""
+"""kb: a command-line knowledge base for the recaps of the Ateliers du Changement.
+
+The recaps (Markdown files in a folder) are the source of truth; the index is a cache.
+Layers, each importing only from those above it:
+
+- kb.errors, kb.config: what a user can act on; where the folder and the index live.
+- kb.text: folding, cleaning and French analysis of text.
+- kb.recaps: one recap file (parse, check), kb.yml, actions, import of published text.
+- kb.index: the SQLite index (schema, sync, the folder's snapshot, per-file work).
+- kb.search and kb.timeline: what the index answers.
+- kb.add: adding a recap (check, write atomically, index).
+- kb.cli: the command line; the only part that uses typer or rich.
+"""
 
 __version__ = "0.1.0"

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.actions import detect_actions
 from kb.config import Location
 from kb.errors import KbError, RecapError
-from kb.importer import MONTH_NAMES
-from kb.index import SyncReport, sync
-from kb.recaps import FIELDS, Recap, check_frontmatter, decode, parse_recap, split_sections
-from kb.scan import scan
-from kb.vocab import Vocabulary
+from kb.index.folder import scan
+from kb.index.sync import SyncReport, sync
+from kb.recaps.actions import detect_actions
+from kb.recaps.published import MONTH_NAMES
+from kb.recaps.recap import FIELDS, Recap, check_frontmatter, decode, parse_recap, split_sections
+from kb.recaps.vocab import Vocabulary
 
 # A recap is a few pages; anything much larger is not one.
 MAX_BYTES = 2_000_000

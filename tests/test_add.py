@@ -11,8 +11,8 @@ import pytest
 from kb.add import commit, from_template, prepare, template, write_atomic
 from kb.config import locate
 from kb.errors import KbError, RecapError
-from kb.index import sync
-from kb.vocab import defaults
+from kb.index.sync import sync
+from kb.recaps.vocab import defaults
 from tests.conftest import recap_text, write_recap
 
 

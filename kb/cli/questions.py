@@ -1,0 +1,322 @@
+"""``kb add``'s conversation with the person at the terminal: questions, confirmation, editor.
+
+Part of the command line, like kb/cli/app.py (it may use typer). What to write is decided by
+the core (kb.recaps.published reads a published text, kb.add checks, writes and indexes); what
+is shown, by kb.cli.render. Nothing is asked unless standard input is a terminal; then
+every missing answer is an error that names the option that gives it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from kb.add import (
+    NOTE,
+    STDIN,
+    Plan,
+    commit,
+    compose,
+    find_recap_file,
+    from_template,
+    prepare,
+    read_input,
+    read_text,
+    template,
+)
+from kb.cli import render
+from kb.config import Location
+from kb.errors import KbError, UsageError
+from kb.recaps.published import Draft, convert, parse_date
+from kb.recaps.recap import FIELDS
+from kb.recaps.vocab import Vocabulary, load_vocabulary
+
+REQUIRED_OPTIONS = {"date": "--date YYYY-MM-DD", "basin": "--basin BASIN"}
+
+
+@dataclass(frozen=True)
+class Options:
+    """The options of ``kb add``; date to participants override what a text says."""
+
+    date: str | None = None
+    basin: str | None = None
+    edition: int | None = None
+    participants: int | None = None
+    yes: bool = False
+    dry_run: bool = False
+    force: bool = False
+
+    def given(self) -> list[str]:
+        names = ("date", "basin", "edition", "participants")
+        return [f"--{n}" for n in names if getattr(self, n) is not None]
+
+
+def is_terminal() -> bool:
+    """Whether someone can answer questions: standard input is a terminal."""
+    return sys.stdin.isatty()
+
+
+def add(loc: Location, file: str | None, from_text: str | None, opts: Options) -> None:
+    """``kb add FILE.md``, ``kb add --from-text FILE``, or ``kb add`` (the template)."""
+    if file is not None and from_text is not None:
+        raise UsageError("give either FILE.md or --from-text FILE, not both")
+    if from_text is not None:
+        add_text(loc, from_text, opts)
+    elif file is not None:
+        if opts.given():
+            raise UsageError(
+                f"{opts.given()[0]} is for --from-text and the template; "
+                f"for {file}, write it in the file's frontmatter"
+            )
+        add_markdown(loc, file, opts)
+    else:
+        add_from_template(loc, opts)
+
+
+def add_markdown(loc: Location, file: str, opts: Options) -> None:
+    data, shown = read_input(file)
+    vocab = load_vocabulary(loc.data_file)
+    if NOTE.search(data.decode("utf-8", errors="replace")):
+        # A draft of kb's template, kept after an error: cleaned as the editor path does.
+        cleaned = from_template(data, vocab, shown=shown)
+        if cleaned is None:
+            raise KbError(f"{shown}: the draft has no text yet; nothing written")
+        data = cleaned
+    plan = prepare(loc, data, vocab, source=shown, force=opts.force or opts.dry_run)
+    if opts.dry_run:
+        _dry_run(plan, opts)
+    else:
+        render.added(commit(plan), vocab)
+
+
+def _dry_run(plan: Plan, opts: Options) -> None:
+    render.raw(plan.data.decode("utf-8"))
+    if plan.existing is not None and not plan.same and not opts.force:
+        render.note(f"{plan.shown} already exists: kb add would need --force to replace it.")
+    render.note(f"Dry run: nothing written (kb add would write {plan.shown}).")
+
+
+# -- from the published text -------------------------------------------------------------
+
+
+def add_text(loc: Location, source: str, opts: Options) -> None:
+    data, shown = read_input(source)
+    text = read_text(data, shown)
+    if text.startswith("---"):
+        raise UsageError(
+            f"{shown} already starts with a frontmatter: add it as a Markdown recap, "
+            f"kb add {source}"
+        )
+    vocab = load_vocabulary(loc.data_file)
+    date = parse_date(opts.date) if opts.date is not None else None
+    draft = convert(text, vocab, date=date)
+    given = _apply(draft, opts, vocab)
+    can_ask = is_terminal() and source != STDIN and not opts.yes and not opts.dry_run
+    lacking = [key for key in REQUIRED_OPTIONS if key in draft.missing]
+    if lacking and not can_ask:
+        raise _not_found(draft, lacking, shown)
+    if "date" in draft.missing:
+        render.note(f"{shown}: no date found ({draft.missing['date']}).")
+        draft = convert(text, vocab, date=ask_date())  # a year-less next meeting needs it
+        given = _apply(draft, opts, vocab)
+    if "basin" in draft.missing:
+        render.note(f"{shown}: no basin found ({draft.missing.pop('basin')}).")
+        draft.fields = _ordered({**draft.fields, "basin": ask_basin(vocab)})
+    markdown = compose(draft.fields, draft.body).encode("utf-8")
+    plan = prepare(loc, markdown, vocab, source=shown, force=opts.force or opts.dry_run)
+    if opts.dry_run:
+        _dry_run(plan, opts)
+        return
+    target = plan.shown + (" (replacing it)" if plan.existing and not plan.same else "")
+    render.draft(draft.fields, draft.missing, draft.headings, vocab, given=given, target=target)
+    if not opts.yes:
+        if not can_ask:
+            raise UsageError(
+                "cannot ask for confirmation without a terminal: pass --yes to add it "
+                "(--dry-run shows the Markdown first); nothing was written"
+            )
+        if not typer.confirm(f"Add {plan.recap.id}?", default=True, err=True):
+            render.note("Nothing written.")
+            raise typer.Exit(1)
+    render.added(commit(plan), vocab)
+
+
+def _apply(draft: Draft, opts: Options, vocab: Vocabulary) -> dict[str, str]:
+    """Put the options over what the text says; return field -> option, for display."""
+    values = {
+        "date": draft.fields.get("date") if opts.date is not None else None,
+        "basin": vocab.resolve_basin(opts.basin) if opts.basin is not None else None,
+        "edition": opts.edition,
+        "participants": opts.participants,
+    }
+    given = {}
+    for key, value in values.items():
+        if value is not None:
+            draft.fields[key] = value
+            draft.missing.pop(key, None)
+            given[key] = f"--{key}"
+    draft.fields = _ordered(draft.fields)
+    return given
+
+
+def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
+    return {key: fields[key] for key in FIELDS if key in fields}
+
+
+def _not_found(draft: Draft, lacking: list[str], shown: str) -> UsageError:
+    """The error for required fields the text does not give: it names their options."""
+    reasons = "; ".join(
+        draft.missing[k] if len(lacking) == 1 else f"{k}: {draft.missing[k]}" for k in lacking
+    )
+    options = " and ".join(REQUIRED_OPTIONS[k] for k in lacking)
+    return UsageError(
+        f"{shown}: no {' or '.join(lacking)} found ({reasons}); pass {options}; nothing was written"
+    )
+
+
+def ask_date() -> str:
+    def check(text: str) -> str:
+        try:
+            return parse_date(text, option="date")
+        except UsageError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    answer: str = typer.prompt(
+        "Date of the workshop (2025-02-20 or 20/02/2025)", value_proc=check, err=True
+    )
+    return answer
+
+
+def ask_basin(vocab: Vocabulary) -> str:
+    def check(text: str) -> str:
+        try:
+            return vocab.resolve_basin(text, option="basin")
+        except KbError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    slugs = ", ".join(b.slug for b in vocab.basins)
+    answer: str = typer.prompt(f"Basin ({slugs})", value_proc=check, err=True)
+    return answer
+
+
+# -- from a template, in an editor ---------------------------------------------------------
+
+NO_EDITOR = (
+    "write the recap in a file and run kb add FILE.md (the README's 'Writing a recap' "
+    "shows the format), or import a published text with kb add --from-text FILE.txt"
+)
+
+
+def add_from_template(loc: Location, opts: Options) -> None:
+    if opts.dry_run:
+        raise UsageError("--dry-run needs FILE.md or --from-text FILE")
+    if not is_terminal():
+        raise UsageError(
+            f"kb add without a file asks questions, but there is no terminal; {NO_EDITOR}"
+        )
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise UsageError(f"no editor: set VISUAL or EDITOR (export EDITOR=nano), or {NO_EDITOR}")
+    vocab = load_vocabulary(loc.data_file)
+    date = parse_date(opts.date) if opts.date else ask_date()
+    basin = vocab.resolve_basin(opts.basin) if opts.basin else ask_basin(vocab)
+    existing = find_recap_file(loc, f"{date}-{basin}")
+    if existing and not opts.force:
+        raise KbError(
+            f"{date}-{basin} is already in the knowledge base: {loc.shown(existing)}; "
+            "edit that file, or pass --force to replace it"
+        )
+    text = template(
+        vocab, date=date, basin=basin, edition=opts.edition, participants=opts.participants
+    )
+    plan, draft = _edit_until_valid(loc, vocab, text, prefix=f"kb-add-{date}-{basin}-", opts=opts)
+    try:
+        result = commit(plan)
+    except KbError as exc:  # the draft stays until the recap is written
+        raise KbError(f"{exc}; {_kept(draft)}") from None
+    draft.unlink(missing_ok=True)
+    render.added(result, vocab)
+
+
+def _kept(draft: Path) -> str:
+    return f"your draft is kept in {draft}: finish it, then run kb add {shlex.quote(str(draft))}"
+
+
+def _read_draft(draft: Path) -> bytes:
+    try:
+        return draft.read_bytes()
+    except OSError as exc:
+        raise KbError(
+            f"the draft {draft} cannot be read after editing ({exc.strerror}); nothing written"
+        ) from None
+
+
+def _edit_until_valid(
+    loc: Location, vocab: Vocabulary, text: str, *, prefix: str, opts: Options
+) -> tuple[Plan, Path]:
+    """Open the editor on the template until the draft is a valid recap: the plan to write
+    it, and the draft (the caller removes it once written). On an error the editor opens
+    again, or the draft stays in a file whose path is printed."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".md")
+    draft = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    pristine = draft.read_bytes()
+    kept = _kept(draft)
+    try:
+        while True:
+            try:
+                status = run_editor(draft)
+            except KbError as exc:
+                if _read_draft(draft) == pristine:
+                    draft.unlink()
+                    raise
+                raise KbError(f"{exc}; {kept}") from None
+            data = _read_draft(draft)
+            if status != 0:
+                if data == pristine:
+                    draft.unlink()
+                    raise KbError(f"the editor exited with status {status}; nothing written")
+                raise KbError(f"the editor exited with status {status}; {kept}")
+            try:
+                markdown = from_template(data, vocab, shown=str(draft))
+                if markdown is None:
+                    draft.unlink()
+                    render.note("Nothing written: the recap has no text.")
+                    raise typer.Exit(1)
+                plan = prepare(loc, markdown, vocab, source=str(draft), force=opts.force)
+            except KbError as exc:
+                render.error(str(exc))
+                if not typer.confirm("Edit the draft again?", default=True, err=True):
+                    raise KbError(f"nothing written; {kept}") from None
+                continue
+            return plan, draft
+    except (KeyboardInterrupt, typer.Abort):
+        if draft.exists():
+            render.note(f"Interrupted: {kept}.")
+        raise
+
+
+def run_editor(path: Path) -> int:
+    """Run $VISUAL (else $EDITOR) on ``path``; its exit status."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
+    try:
+        argv = [*shlex.split(editor, posix=os.name != "nt"), str(path)]
+    except ValueError:
+        raise UsageError(
+            f"the editor command {editor!r} cannot be read (unbalanced quotes)"
+        ) from None
+    try:
+        return subprocess.run(argv, check=False).returncode
+    except OSError as exc:
+        raise KbError(
+            f"cannot run the editor {argv[0]!r} ({exc.strerror}); set VISUAL or EDITOR"
+        ) from None

@@ -1,0 +1,657 @@
+"""The only module that styles output: rich for people, JSON for programs.
+
+Recap content is always handed to rich as ``Text`` (never as markup) and cleaned of
+control characters, so a recap cannot restyle or hijack the terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from kb.recaps.vocab import Vocabulary
+from kb.search.hits import MARK_END, MARK_START, RecapHit, strip_marks
+from kb.text.shown import clean, one_line, squash
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from kb.add import Added
+    from kb.index.sync import Progress, SyncReport
+    from kb.timeline.entries import Entry, Passage
+
+PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+HIGHLIGHT = "bold black on yellow"
+SECTIONS_SHOWN = 3
+
+
+def stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def error(message: str) -> None:
+    from rich.text import Text
+
+    stderr().print(Text.assemble(("Error: ", "bold red"), clean(message)))
+
+
+def warnings(lines: list[str]) -> None:
+    if not lines:
+        return
+    from rich.text import Text
+
+    console = stderr()
+    for line in lines:
+        console.print(Text.assemble(("warning: ", "yellow"), clean(line), " (skipped)"))
+
+
+def as_json(data: Any) -> None:
+    import json  # lazy: only --json needs it
+
+    try:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except UnicodeEncodeError:  # an output that cannot take UTF-8: JSON's own escapes
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+
+
+def basin_style(vocab: Vocabulary, slug: str) -> str:
+    slugs = [b.slug for b in vocab.basins]
+    index = slugs.index(slug) if slug in slugs else len(slugs)
+    return PALETTE[index % len(PALETTE)]
+
+
+def marked(text: str, style: str = "", mark_style: str = HIGHLIGHT) -> Text:
+    """Text with the search markers turned into highlighted spans."""
+    from rich.text import Text
+
+    out = Text(style=style)
+    for i, part in enumerate(text.split(MARK_START)):
+        inside, _, after = part.partition(MARK_END) if i else ("", "", part)
+        if inside:
+            out.append(squash(inside), style=mark_style)
+        out.append(squash(after))
+    return out
+
+
+@contextmanager
+def progress(label: str, threshold: int = 200) -> Iterator[Progress]:
+    """A progress callback: a rich bar on a terminal for long runs, nothing otherwise.
+
+    The bar (and rich.progress, a costly import) only comes with the first long run:
+    the usual sync, with nothing to do, pays nothing for it.
+    """
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < threshold:
+            return
+        if "bar" not in state:
+            from rich.progress import Progress as Bar
+
+            state["bar"] = Bar(console=stderr(), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(label, total=total)
+        state["bar"].update(state["task"], completed=done)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+# -- commands -------------------------------------------------------------------------
+
+
+def sync_summary(report: SyncReport) -> None:
+    from rich.text import Text
+
+    console = stderr()
+    for line in report.problems:
+        console.print(Text(clean(line)))
+    stdout().print(
+        f"{report.total} recaps indexed: {report.added} added, {report.updated} updated, "
+        f"{report.removed} removed, {report.unchanged} unchanged, {report.invalid} invalid"
+    )
+
+
+def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit: int) -> None:
+    """Each recap: a header line (date, basin, title), its matching sections (heading,
+    then the snippet), and the command that shows it. Laid out here and printed as one
+    Text, as the timeline is."""
+    from rich.text import Text
+
+    console = stdout()
+    if not hits:
+        console.print(Text(f"No recap matches {one_line(query)!r}."))
+        return
+    width = console.width
+    out = Text()
+    for hit in hits:
+        header = Text.assemble(
+            (hit.date, "bold"),
+            "  ",
+            (vocab.basin_name(hit.basin), basin_style(vocab, hit.basin)),
+            "  ",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        header.append_text(marked(hit.title, "bold"))
+        out.append_text(_fitted(console, header, width))
+        for section in hit.sections[:SECTIONS_SHOWN]:
+            heading = section.heading or "Introduction"
+            out.append("\n  ")
+            out.append_text(_fitted(console, marked(heading, "bold cyan"), width - 2, "\n  "))
+            out.append("\n    ")
+            out.append_text(_fitted(console, marked(section.snippet), width - 4, "\n    "))
+        hidden = len(hit.sections) - SECTIONS_SHOWN
+        more = f" ({hidden} more matching section{'s' if hidden > 1 else ''})" if hidden > 0 else ""
+        out.append("\n  ")
+        command = Text(f"kb show {hit.id}{more}", style="dim")
+        out.append_text(_fitted(console, command, width - 2, "\n  "))
+        out.append("\n\n")
+    more = " (--limit shows more)" if len(hits) >= limit else ""
+    out.append(_recaps(len(hits)) + more, style="dim")
+    console.print(out, no_wrap=True, overflow="ignore")  # its lines are fitted already
+
+
+def search_notes(notes: list[str], *, to_stderr: bool) -> None:
+    """What search did to the query (a word corrected, only some words found), one line
+    each: above the results, or on stderr when stdout carries JSON."""
+    if not notes:
+        return
+    from rich.text import Text
+
+    console = stderr() if to_stderr else stdout()
+    for note in notes:
+        console.print(Text(one_line(note), style="yellow"))
+
+
+def search_json(hits: list[RecapHit]) -> None:
+    rows = []
+    for hit in hits:
+        for section in hit.sections:
+            rows.append(
+                {
+                    "id": hit.id,
+                    "date": hit.date,
+                    "basin": hit.basin,
+                    "title": strip_marks(hit.title),
+                    "section": strip_marks(section.heading) or None,
+                    "position": section.position,
+                    "snippet": one_line(strip_marks(section.snippet)),
+                    "score": round(section.score, 4),
+                    "recap_score": round(hit.score, 4),
+                    "path": hit.path,
+                }
+            )
+    as_json(rows)
+
+
+def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
+    """Recaps as a table: date, basin, edition, participants, then the title (wrapped)
+    over the id; on a narrow terminal, the title and id go under the row instead.
+
+    Laid out here rather than with rich's Table, which measures every cell of every row
+    before printing anything (2.5 s for 2,000 recaps), and printed as one Text."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    console = stdout()
+    if not rows:
+        console.print("No recap matches these filters.")
+        return
+    headers = ("Date", "Basin", "Ed.", "Part.", "Title / id")
+    cells = [
+        (
+            row["date"],
+            vocab.basin_name(row["basin"]),
+            _num(row["edition"]),
+            _num(row["participants"]),
+            one_line(row["title"]),
+            row["id"],
+            basin_style(vocab, row["basin"]),
+        )
+        for row in rows
+    ]
+    widths = [max(cell_len(h), *(cell_len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    date_w, basin_w, edition_w, part_w, title_w = widths
+    fixed = date_w + basin_w + edition_w + part_w + 2 * 4  # each column, then two spaces
+    stacked = console.width - fixed < 20
+    if stacked:
+        indent, title_w = "  ", max(10, console.width - 2)
+    else:
+        indent = " " * fixed
+        title_w = min(max(title_w, *(cell_len(c[5]) for c in cells)), console.width - fixed)
+
+    out = Text()
+    out.append(
+        f"{'Date':<{date_w}}  {'Basin':<{basin_w}}  {'Ed.':>{edition_w}}  {'Part.':>{part_w}}"
+        + ("\n" if stacked else "  Title / id\n"),
+        style="bold",
+    )
+    for date, basin, edition, participants, title, recap_id, style in cells:
+        out.append(f"{date:<{date_w}}  ")
+        out.append(basin, style=style)
+        pad = " " * (basin_w - cell_len(basin))
+        numbers = f"{pad}  {edition:>{edition_w}}  {participants:>{part_w}}"
+        out.append(numbers.rstrip() if stacked else numbers)
+        out.append("\n" + indent if stacked else "  ")
+        out.append_text(_fitted(console, Text(title), title_w, "\n" + indent))
+        out.append(f"\n{indent}")
+        out.append(recap_id, style="dim")
+        out.append("\n")
+    out.append(_recaps(len(rows)), style="dim")
+    console.print(out, no_wrap=True, overflow="crop")
+
+
+def _num(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+SHOW_FIELDS = (
+    ("date", "Date"),
+    ("basin", "Basin"),
+    ("edition", "Edition"),
+    ("participants", "Participants"),
+    ("team", "Team"),
+    ("support_group", "Support group"),
+    ("actions", "Actions"),
+    ("tags", "Tags"),
+    ("next_meeting", "Next meeting"),
+    ("next_meeting_place", "Place"),
+    ("source", "Source"),
+    ("path", "File"),
+)
+
+
+def recap(meta: dict[str, Any], body: str, vocab: Vocabulary) -> None:
+    from rich.markdown import Markdown
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout()
+    console.print(Text(one_line(meta["title"]), style="bold"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for key, label in SHOW_FIELDS:
+        value = meta.get(key)
+        if value in (None, [], ""):
+            continue
+        if key == "basin":
+            cell = Text(vocab.basin_name(value), style=basin_style(vocab, value))
+        elif isinstance(value, list):
+            cell = Text(one_line(", ".join(value)))
+        elif key == "next_meeting":
+            cell = Text(str(value).replace("T", " "))
+        else:
+            cell = Text(one_line(str(value)))
+        grid.add_row(label, cell)
+    console.print(grid)
+    console.print(Rule(style="dim"))
+    console.print(Markdown(clean(body)))
+
+
+def raw(text: str) -> None:
+    """The file as it is; cleaned of control characters only when shown on a terminal."""
+    sys.stdout.write(clean(text) if sys.stdout.isatty() else text)
+
+
+# -- timeline, basins, actions ----------------------------------------------------------
+
+DATE_WIDTH = 10
+
+
+def timeline(entries: list[Entry], vocab: Vocabulary) -> None:
+    """Entries in two columns (date, then what happened), a rule at each new year.
+
+    Entries are laid out here, line by line, and printed as Texts of 50 entries: rich's
+    layout of a Group per entry took about 1 ms each (2.7 s for a basin of 2,000
+    recaps). Entries that quote passages (``--action``) keep rich's layout for their
+    hanging bullets."""
+    from rich.text import Text
+
+    console = stdout()
+    if not entries:
+        console.print("No recap matches these filters.")
+        return
+    width = console.width
+    rule = "-" if console.options.ascii_only else "─"
+
+    def flush(text: Text, end: str = "") -> None:
+        console.print(text, end=end, no_wrap=True, overflow="ignore")  # lines fitted here
+
+    out = Text()
+    year = None
+    for done, entry in enumerate(entries, 1):
+        if entry.date is not None and entry.date[:4] != year:
+            year = entry.date[:4]
+            out.append(year, style="bold")
+            out.append(" " + rule * (width - len(year) - 1) + "\n", style="dim")
+        if entry.passages is not None:
+            flush(out)
+            console.print(_timeline_row(entry, vocab, width - DATE_WIDTH - 2), end="")
+            out = Text("\n")  # the blank line after it (rich ended its last line)
+            continue
+        header = _timeline_header(entry, vocab)  # the date column, then what it is
+        out.append_text(header[: DATE_WIDTH + 2])
+        out.append_text(_fitted(console, header[DATE_WIDTH + 2 :], width - DATE_WIDTH - 2))
+        for line in _timeline_lines(entry, width - DATE_WIDTH - 2):
+            out.append(_INDENT)
+            out.append_text(_fitted(console, line, width - DATE_WIDTH - 2))
+        out.append("\n\n")
+        if done % 50 == 0:
+            flush(out)
+            out = Text()
+    recaps = sum(1 for e in entries if e.kind == "recap")
+    out.append(_recaps(recaps), style="dim")
+    flush(out, end="\n")
+
+
+_INDENT = "\n" + " " * (DATE_WIDTH + 2)
+
+
+def _recaps(count: int) -> str:
+    return f"{count} recap{'s' if count != 1 else ''}"
+
+
+def _fitted(console: Console, line: Text, width: int, indent: str = _INDENT) -> Text:
+    """``line`` wrapped (or cut, if it says so) to ``width``, its next lines starting with
+    ``indent``; as it is when it fits (most lines: no need for rich's wrap)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    if cell_len(line.plain) <= width:
+        return line
+    lines = line.wrap(console, width)
+    for part in lines:
+        part.rstrip()
+    return Text(indent).join(lines)
+
+
+def _timeline_header(entry: Entry, vocab: Vocabulary) -> Text:
+    """The entry's first line: date, basin, what it is."""
+    from rich.text import Text
+
+    header = Text(
+        f"{entry.date or '':<{DATE_WIDTH}}  ", style="bold" if entry.kind == "recap" else ""
+    )
+    header.append(vocab.basin_name(entry.basin), style=basin_style(vocab, entry.basin))
+    if entry.kind == "recap":
+        details = [f"edition {entry.edition}"] if entry.edition is not None else []
+        if entry.participants is not None:
+            plural = "s" if entry.participants != 1 else ""
+            details.append(f"{entry.participants} participant{plural}")
+        if details:
+            header.append("  " + " · ".join(details))
+    elif entry.editions:
+        first, last = entry.editions[0], entry.editions[-1]
+        what = f"edition {first}" if first == last else f"editions {first}-{last}"
+        header.append(f"  {what}: no recap", style="yellow")
+    else:
+        when = f" at {entry.time}" if entry.time else ""
+        if entry.kind == "upcoming":
+            header.append(f"  upcoming{when}", style="bold")
+        else:
+            header.append(f"  announced{when}, no recap yet", style="yellow")
+    return header
+
+
+def _timeline_lines(entry: Entry, width: int) -> list[Text]:
+    """The lines under an entry's header (but passages), each to be indented."""
+    from rich.text import Text
+
+    if entry.kind == "recap":
+        lines = [_outline(s.heading, s.opening, width) for s in entry.sections]
+        return [*lines, Text(f"kb show {entry.id}", style="dim")]
+    if entry.editions:
+        return []
+    lines = [Text(one_line(entry.place))] if entry.place else []
+    return [*lines, Text(f"announced in {entry.announced_by}", style="dim")]
+
+
+def _timeline_row(entry: Entry, vocab: Vocabulary, width: int) -> Any:
+    """An entry that quotes passages: its header, then each passage's heading and its
+    lines as bullets with a hanging indent, then the command that shows the recap."""
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
+
+    lines: list[Any] = []
+    for passage in entry.passages or ():
+        style = "bold cyan" if passage.via == "heading" else "cyan"
+        lines.append(Text(_passage_heading(passage), style=style))
+        lines.append(_bullets(passage.lines))
+    lines.append(Text(f"kb show {entry.id}", style="dim"))
+    padded = Padding(Group(*lines), (0, 0, 0, DATE_WIDTH + 2), expand=False)
+    return Group(_timeline_header(entry, vocab), padded)
+
+
+def _outline(heading: str, opening: str, width: int) -> Text:
+    """``heading — first words…`` on one line of at most ``width`` cells."""
+    from rich.text import Text
+
+    heading, opening = one_line(heading), " — " + one_line(opening)
+    if len(heading) + len(opening) > width:
+        # Cut here rather than leave it to rich, which is slow on long lines.
+        opening = opening[: max(width - len(heading) - 1, 0)] + "…"
+    line = Text(heading, style="bold", no_wrap=True, overflow="ellipsis")
+    line.append(opening, style="dim")
+    return line
+
+
+def _bullets(lines: tuple[str, ...]) -> Any:
+    """Lines with a hanging indent, so where each one starts stays visible when wrapped."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, style="dim")
+    grid.add_column()
+    for line in lines:
+        grid.add_row("-", Text(one_line(line)))
+    return grid
+
+
+def _passage_heading(passage: Passage) -> str:
+    if passage.via == "frontmatter":
+        name = one_line(passage.heading) or "Introduction"
+        return f"{name} (the recap's actions: name it; no section does)"
+    return one_line(passage.heading) or "Introduction"
+
+
+def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
+    """One block per basin: recaps and dates, participants, team, next meeting."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout()
+    for row in rows:
+        header = Text(one_line(row["name"]), style="bold " + basin_style(vocab, row["basin"]))
+        count = row["recaps"]
+        if count:
+            span = row["first"] if count == 1 else f"{row['first']} to {row['last']}"
+            header.append(f"  {_recaps(count)}, {span}")
+        else:
+            header.append("  no recap", style="dim")
+        console.print(header)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        if row["latest_edition"] is not None:
+            grid.add_row("Latest edition", str(row["latest_edition"]))
+        if any(p is not None for p in row["participants"]):
+            by_workshop = ", ".join("?" if p is None else str(p) for p in row["participants"])
+            grid.add_row("Participants", f"{by_workshop} (per workshop, oldest first)")
+        if row["team"]:
+            grid.add_row("Team", Text(one_line(", ".join(row["team"]))))
+        meeting = row["next_meeting"]
+        if meeting:
+            grid.add_row("Next meeting", _meeting(meeting))
+        if grid.row_count:
+            console.print(Padding(grid, (0, 0, 0, 2), expand=False))
+        console.print()
+
+
+def _meeting(meeting: dict[str, Any]) -> Text:
+    from rich.text import Text
+
+    text = Text(meeting["date"] + (f" {meeting['time']}" if meeting["time"] else ""))
+    if meeting["place"]:
+        text.append(", " + one_line(meeting["place"]))
+    if meeting["status"] == "upcoming":
+        text.append("  upcoming", style="bold")
+    else:
+        text.append("  no recap yet", style="yellow")
+    return text
+
+
+def actions(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
+    """A table of actions: recaps linked, basins where seen (dim: run there, not seen)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout()
+    if not rows:
+        console.print("No action is seen in or run by this basin.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Action")
+    table.add_column("Recaps", justify="right")
+    table.add_column("Basins")
+    table.add_column("First", no_wrap=True)
+    table.add_column("Last", no_wrap=True)
+    for row in rows:
+        name = Text(one_line(row["name"]))
+        name.append("\n" + row["action"], style="dim")
+        places = Text()
+        for slug in [*row["basins"], *(b for b in row["run_by"] if b not in row["basins"])]:
+            style = basin_style(vocab, slug) if slug in row["basins"] else "dim"
+            places.append(("\n" if places else "") + vocab.basin_name(slug), style=style)
+        table.add_row(name, str(row["recaps"]), places, row["first"] or "", row["last"] or "")
+    console.print(table)
+    seen = sum(1 for row in rows if row["recaps"])
+    plural = "s" if len(rows) != 1 else ""
+    console.print(Text(f"{len(rows)} action{plural}, {seen} seen in recaps", style="dim"))
+
+
+# -- kb add ---------------------------------------------------------------------------
+
+
+def note(message: str) -> None:
+    """A message for the person at the terminal (stderr): not data."""
+    from rich.text import Text
+
+    stderr().print(Text(clean(message)))
+
+
+def _field_text(key: str, value: Any, vocab: Vocabulary) -> str:
+    if key == "basin":
+        return vocab.basin_name(value)
+    if isinstance(value, list):
+        return ", ".join(value) if value else "(none)"
+    if key == "next_meeting":
+        return str(value).replace("T", " ")
+    return str(value)
+
+
+def draft(
+    fields: dict[str, Any],
+    missing: dict[str, str],
+    headings: list[str],
+    vocab: Vocabulary,
+    *,
+    given: dict[str, str],
+    target: str,
+) -> None:
+    """What was read from a text (stderr): the fields, the headings, what is missing."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stderr()
+    console.print(Text(f"Read from the text, to be written as {clean(target)}:", style="bold"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for key, value in fields.items():
+        if key == "tags" and not value:
+            continue
+        cell = Text(one_line(_field_text(key, value, vocab)))
+        if key in given:
+            cell.append(f"  ({given[key]})", style="dim")
+        grid.add_row(key, cell)
+    if headings:
+        grid.add_row("headings", Text("\n".join(one_line(h) for h in headings)))
+    console.print(grid, soft_wrap=False)
+    plain = [key for key, why in missing.items() if why == "not stated"]
+    if plain:
+        console.print(Text("Not in the text: " + ", ".join(plain), style="yellow"))
+    for key, why in missing.items():
+        if why != "not stated":
+            console.print(Text(f"{key}: {one_line(why)}", style="yellow"))
+
+
+def added(result: Added, vocab: Vocabulary) -> None:
+    """The id and a one-line summary of what ``kb add`` did (stdout), then any warning."""
+    from rich.text import Text
+
+    recap = result.recap
+    console = stdout()
+    where = clean(result.path)
+    verb = {"added": "Added", "replaced": "Replaced"}.get(result.status, "Unchanged")
+    console.print(Text.assemble(f"{verb} ", (recap.id, "bold"), f": {where}"))
+    facts = [recap.date, vocab.basin_name(recap.basin)]
+    if recap.edition:
+        facts.append(f"edition {recap.edition}")
+    if recap.participants is not None:
+        facts.append(f"{recap.participants} participants")
+    sections = [s for s in recap.sections if s.heading]
+    facts.append(f"{len(sections)} section{'s' if len(sections) != 1 else ''}")
+    facts.append(f"{len(recap.actions)} action{'s' if len(recap.actions) != 1 else ''}")
+    console.print(Text(one_line(", ".join(facts)), style="dim"))
+    if result.status == "unchanged":
+        note("It is already in the knowledge base with this content: nothing written.")
+    if result.backup:
+        note(f"The previous version is kept as {result.backup}.")
+    if result.report is not None:
+        warnings(result.report.problems)
+    if result.index_error:
+        note(f"warning: the index was not updated ({result.index_error}); kb index retries")
+
+
+def glossary(entries: Sequence[tuple[str, Sequence[str]]], *, json_output: bool) -> None:
+    """The glossary: each term and what it stands for."""
+    if json_output:
+        as_json([{"term": term, "expansions": list(expansions)} for term, expansions in entries])
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    console = stdout()
+    if not entries:
+        console.print("The glossary is empty; kb.yml defines it.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Term", no_wrap=True)
+    table.add_column("Stands for")
+    for term, expansions in entries:
+        table.add_row(Text(one_line(term), style="bold"), Text(one_line("; ".join(expansions))))
+    console.print(table)
+    console.print(Text(f"{len(entries)} terms", style="dim"))

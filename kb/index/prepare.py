@@ -1,0 +1,130 @@
+"""What a sync computes for each changed file before writing it: read, hash, parse, link
+to actions, French analysis. Pure work on one file, so a large sync spreads it over
+worker processes while the main process writes the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from kb.errors import RecapError
+
+if TYPE_CHECKING:
+    from kb.recaps.recap import Recap
+    from kb.recaps.vocab import Vocabulary
+
+# Below this many changed files a pool costs more (start-up, pickling) than it saves.
+POOL_FROM = 400
+CHUNK = 100
+
+
+# The columns of the recaps table kb writes, in this order (n, its row number, first).
+RECAP_COLUMNS = (
+    *("id", "path", "date", "basin", "title", "edition", "participants", "team"),
+    *("support_group", "actions", "tags", "next_meeting", "next_meeting_place", "source"),
+)
+
+
+class Rows(NamedTuple):
+    """What the index stores for one recap, as the values of its rows (without the
+    recap's row number, which only the writer knows)."""
+
+    id: str
+    recap: tuple[Any, ...]  # RECAP_COLUMNS
+    fts: tuple[str, str, str, str, str]  # recaps_fr: title, text, their stems, forms
+    sections: list[tuple[int, str, str]]  # position, heading, text
+    actions: list[tuple[str, str]]  # linked action, JSON list of its sections
+
+
+@dataclass(frozen=True)
+class Prepared:
+    path: str
+    digest: str | None = None  # None when the file could not be read
+    rows: Rows | None = None  # None when the file is not a valid recap
+    problem: str | None = None  # the one-line message when the file is not a valid recap
+
+
+def prepare(
+    kb_dir: str, vocab: Vocabulary, path: str, *, known_digest: str | None = None
+) -> Prepared:
+    """Everything about one file that needs no index. When its content hash equals
+    ``known_digest`` (a file touched, not changed), nothing more is computed."""
+    shown = os.path.join(kb_dir, path)
+    try:
+        with open(shown, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return Prepared(path, problem=f"{shown}: cannot be read ({exc.strerror})")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if digest == known_digest:
+        return Prepared(path, digest)
+    from kb.recaps.recap import parse_recap
+
+    try:
+        recap = parse_recap(data, path, vocab, shown=shown)
+    except RecapError as exc:
+        return Prepared(path, digest, problem=str(exc))
+    return Prepared(path, digest, rows(vocab, recap))
+
+
+def rows(vocab: Vocabulary, recap: Recap) -> Rows:
+    """The index's rows of a recap. Its ``actions`` column lists every linked action,
+    named in the frontmatter or mentioned in a section."""
+    from kb.index.fts import terms
+    from kb.recaps.actions import links
+
+    linked = links(vocab, recap.actions, recap.sections)
+    plain = recap.plain
+    return Rows(
+        recap.id,
+        (
+            *(recap.id, recap.path, recap.date, recap.basin, recap.title),
+            *(recap.edition, recap.participants, _json(recap.team)),
+            *(_json(recap.support_group), _json(list(linked)), _json(recap.tags)),
+            *(recap.next_meeting, recap.next_meeting_place, recap.source),
+        ),
+        (recap.title, plain, *terms(recap.title, plain)),
+        [(s.position, s.heading, s.text) for s in recap.sections],
+        [(action, _json(positions)) for action, positions in linked.items()],
+    )
+
+
+# json.dumps with an option builds an encoder at each call: a measurable share of a rebuild.
+_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _prepare_chunk(
+    kb_dir: str, vocab: Vocabulary, paths: Sequence[tuple[str, str | None]]
+) -> list[Prepared]:
+    return [prepare(kb_dir, vocab, path, known_digest=digest) for path, digest in paths]
+
+
+def prepare_all(
+    kb_dir: str, vocab: Vocabulary, paths: Sequence[str], known: dict[str, str]
+) -> Iterator[Prepared]:
+    """``prepare`` for every path, in order: in worker processes when there are many
+    files and more than one core, with a bounded number of chunks in flight. ``known``:
+    the content hash the index has for a path (a file with the same hash is not parsed)."""
+    # As many workers as cores: the main process mostly waits for them.
+    workers = min(4, os.cpu_count() or 1)
+    if workers < 2 or len(paths) < POOL_FROM:
+        for path in paths:
+            yield prepare(kb_dir, vocab, path, known_digest=known.get(path))
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    items = [(path, known.get(path)) for path in paths]
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[Future[list[Prepared]]] = []
+        for chunk in chunks:
+            pending.append(pool.submit(_prepare_chunk, kb_dir, vocab, chunk))
+            if len(pending) > workers * 3:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()

@@ -1,0 +1,383 @@
+"""Bring the index in line with the folder: what changed, re-read, written."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from kb.config import Location
+from kb.errors import RecapError
+from kb.index.folder import RACY_NS, files, listing_file, snapshot
+from kb.index.schema import connect, meta_text, meta_value, set_meta, store, stored, vocabulary
+from kb.recaps.vocab import load_vocabulary
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kb.index.prepare import Prepared
+
+
+# Bump when what is stored for a recap changes: every index is then rebuilt on next use.
+INDEXER = "7"
+
+BATCH = 500
+
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SyncReport:
+    """What a sync did. ``problems`` holds one line per invalid file."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> int:
+        return len(self.problems)
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+def _stat_key(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "absent"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def sync(
+    loc: Location,
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    seen: Snapshot | None = None,
+) -> SyncReport:
+    """Bring the index in line with the folder; return what changed.
+
+    Files are re-read when their size or mtime changed, and re-indexed when their content
+    hash changed. Invalid files are reported (and not indexed) on every sync until fixed.
+    Runs in one transaction: an interrupted sync leaves the previous index. A rebuild, a
+    first index, or a new kb.yml or kb version is written to a new file that replaces the
+    old one when complete. ``seen``: the folder's snapshot, when the caller took it.
+    """
+    if rebuild or not os.path.exists(loc.index_file):
+        return _build(loc, progress, seen)
+    conn = connect(loc.index_file)
+    try:
+        if meta_text(conn, "vocabulary_stat") == _data_key(loc):
+            return _sync(conn, loc, rebuild=False, progress=progress, seen=seen)
+    finally:
+        conn.close()
+    # kb.yml edited, or an index made by another version of kb: every recap again,
+    # into a fresh file (much faster than deleting every row of the old one).
+    return _build(loc, progress, seen)
+
+
+# When a snapshot of the folder was taken (ns), and the snapshot (see kb.index.folder).
+Snapshot = tuple[int, bytes]
+
+
+class State(NamedTuple):
+    """What the index was synced from, and the report of that sync, read in the same
+    transaction as an answer: :func:`settled` then says whether the answer was up to
+    date with the folder."""
+
+    data_key: str | None
+    folder: bytes | None
+    report: SyncReport
+
+
+def state(conn: sqlite3.Connection) -> State:
+    problems = stored(conn, "problems", [])
+    recaps = conn.execute("SELECT count(*) FROM files").fetchone()[0]
+    return State(
+        meta_text(conn, "vocabulary_stat"),
+        _snapshot(conn),
+        SyncReport(unchanged=recaps, problems=problems),
+    )
+
+
+def outdated(loc: Location, was: State) -> bool:
+    """Whether the index was made from another kb.yml or by another kb: whatever the
+    folder holds, it must be synced before it is asked anything."""
+    return was.data_key != _data_key(loc)
+
+
+def settled(loc: Location, was: State, seen: Snapshot) -> SyncReport | None:
+    """The report of a sync with nothing to do when the index, as it was in ``was``,
+    matched the folder as ``seen``; None when a sync is needed."""
+    return _unchanged(was, _data_key(loc), seen[1])
+
+
+def _unchanged(was: State, data_key: str, folder: bytes) -> SyncReport | None:
+    return was.report if (was.data_key, was.folder) == (data_key, folder) else None
+
+
+def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> SyncReport:
+    """A whole index in a fresh file, then renamed over the old one.
+
+    Nothing else can read the fresh file before the rename, so it needs no rollback
+    journal and no flush to disk until the end: the slowest parts of a large write.
+    """
+    from kb.index import fts
+
+    _remove_stale_builds(loc.db)
+    fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
+    fresh.unlink(missing_ok=True)
+    try:
+        conn = connect(fresh)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            fts.for_bulk_writes(conn)
+            report = _sync(conn, loc, rebuild=True, progress=progress, seen=seen)
+            conn.execute("PRAGMA synchronous = FULL")
+        finally:
+            conn.close()
+        with open(fresh, "rb+") as handle:
+            os.fsync(handle.fileno())
+        _replace(fresh, loc.db)
+    finally:
+        fresh.unlink(missing_ok=True)
+    return report
+
+
+def _replace(fresh: Path, db: Path) -> None:
+    """Rename ``fresh`` over ``db`` while holding ``db``'s write lock, so no other kb is
+    writing it, and drop any journal a killed sync left: it belongs to the old file and
+    would be played back into the new one."""
+    old = None
+    if db.exists():
+        try:
+            old = sqlite3.connect(db, timeout=10, isolation_level=None)
+            old.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError:  # a damaged old index: nothing to wait for
+            if old is not None:
+                old.close()
+            old = None
+    try:
+        os.replace(fresh, db)
+        for suffix in ("-journal", "-wal", "-shm"):
+            db.with_name(db.name + suffix).unlink(missing_ok=True)
+    finally:
+        if old is not None:
+            old.close()
+
+
+def _remove_stale_builds(db: Path) -> None:
+    """Fresh files of rebuilds whose process is gone (killed before it could clean up)."""
+    for path in db.parent.glob(f"{db.name}.new-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # alive, someone else's
+
+
+def _sync(
+    conn: sqlite3.Connection,
+    loc: Location,
+    *,
+    rebuild: bool,
+    progress: Progress | None,
+    seen: Snapshot | None,
+) -> SyncReport:
+    data_key = _data_key(loc)
+    # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
+    # and the check costs one comparison instead of a lookup per file.
+    started, folder = seen or snapshot(loc.folder, listing_file(loc.index_file))
+    if not rebuild:
+        report = _settled(conn, data_key, folder)
+        if report is not None:
+            return report
+    disk = files(folder)
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Under the write lock: another kb may have synced while this one waited.
+        if not rebuild:
+            report = _settled(conn, data_key, folder)
+            if report is not None:
+                conn.execute("COMMIT")
+                return report
+        fresh = not rebuild and data_key == meta_text(conn, "vocabulary_stat")
+        known = (
+            {
+                row[0]: (row[1], row[2], row[3])
+                for row in conn.execute("SELECT path, size, mtime_ns, hash FROM files")
+            }
+            if fresh
+            else {}
+        )
+        changed = sorted(p for p, st in disk.items() if known.get(p, (None, None))[:2] != st)
+        removed = [p for p in known if p not in disk]
+        vocab = vocabulary(conn)
+        if not fresh:
+            vocab = load_vocabulary(loc.data_file)
+            store(conn, "vocabulary", vocab.to_dict())
+            set_meta(conn, "vocabulary_stat", data_key)
+            for table in ("files", "recap_actions", "sections", "recaps"):
+                conn.execute(f"DELETE FROM {table}")
+        report = SyncReport(removed=len(removed), unchanged=len(disk) - len(changed))
+        for path in removed:
+            _forget(conn, path)
+        writer = _Writer(conn)
+        racy = started - RACY_NS
+        from kb.index.prepare import prepare_all
+
+        digests = {path: known[path][2] for path in changed if path in known}
+        prepared = prepare_all(loc.folder, vocab, changed, digests)
+        for done, item in enumerate(prepared, 1):
+            size, mtime = disk[item.path]
+            # A file changed in the same clock tick as this sync could change again
+            # without its stat showing it: remember no time for it, so the next sync
+            # re-reads it (and finds it unchanged by its hash).
+            stat = (size, mtime if mtime < racy else -1)
+            _sync_file(conn, loc, item, stat, known.get(item.path), writer, report)
+            if progress is not None:
+                progress(done, len(changed))
+        writer.flush()
+        recent = any(mtime >= racy for _, mtime in disk.values())
+        set_meta(conn, "snapshot", b"" if recent else folder)
+        store(conn, "problems", report.problems)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return report
+
+
+def _data_key(loc: Location) -> str:
+    """What the index was made from, besides the recaps: kb's indexer and kb.yml."""
+    return f"{INDEXER}:{_stat_key(loc.data_file)}"
+
+
+def _settled(conn: sqlite3.Connection, data_key: str, folder: bytes) -> SyncReport | None:
+    """The report of a sync with nothing to do, or None when there is something to do."""
+    return _unchanged(state(conn), data_key, folder)
+
+
+def _snapshot(conn: sqlite3.Connection) -> bytes | None:
+    value = meta_value(conn, "snapshot")
+    return value if isinstance(value, bytes) and value else None
+
+
+def _sync_file(
+    conn: sqlite3.Connection,
+    loc: Location,
+    item: Prepared,
+    stat: tuple[int, int],
+    before: tuple[int, int, str] | None,
+    writer: _Writer,
+    report: SyncReport,
+) -> None:
+    path = item.path
+    if item.digest is not None and before is not None and before[2] == item.digest:
+        # Touched but not changed: remember the new stat so the next check is cheap.
+        conn.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (*stat, path))
+        report.unchanged += 1
+        return
+    try:
+        if item.rows is None:
+            raise RecapError(loc.shown(path), "")  # item.problem says what
+        writer.check_unique(loc, item.rows.id, path)
+    except RecapError as exc:
+        report.problems.append(item.problem or str(exc))
+        if before is not None:
+            _forget(conn, path)
+        return
+    if before is not None:  # a path the index has not seen has nothing to forget
+        _forget(conn, path)
+    writer.add(item, stat)
+    if before is None:
+        report.added += 1
+    else:
+        report.updated += 1
+
+
+def _forget(conn: sqlite3.Connection, path: str) -> None:
+    row = conn.execute("SELECT recap_id FROM files WHERE path = ?", (path,)).fetchone()
+    conn.execute("DELETE FROM files WHERE path = ?", (path,))
+    if row is not None:
+        for table in ("recap_actions", "sections"):
+            conn.execute(f"DELETE FROM {table} WHERE recap_id = ?", (row[0],))
+        conn.execute("DELETE FROM recaps WHERE id = ?", (row[0],))
+
+
+class _Writer:
+    """Buffers new rows and writes them in batches (the schema is sqlite-utils').
+
+    Recaps get their row number here (``recaps.n``, also the rowid of their FTS row),
+    so the FTS rows are written without reading anything back. Plain executemany:
+    sqlite-utils' insert_all re-derives the statement and converts every value, a
+    measurable share of a rebuild."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        from kb.index.fts import COLUMNS
+        from kb.index.prepare import RECAP_COLUMNS
+
+        self.conn = conn
+        self.pending: dict[str, str] = {}  # recap id -> path, not yet written
+        self.next_n = conn.execute("SELECT coalesce(max(n), 0) + 1 FROM recaps").fetchone()[0]
+        self.tables: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
+            table: (
+                f"INSERT INTO {table} ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})",
+                [],
+            )
+            for table, columns in (
+                ("recaps", ("n", *RECAP_COLUMNS)),
+                ("recaps_fr", ("rowid", *COLUMNS)),
+                ("sections", ("recap_id", "position", "heading", "text")),
+                ("recap_actions", ("recap_id", "action", "sections")),
+                ("files", ("path", "size", "mtime_ns", "hash", "recap_id")),
+            )
+        }
+
+    def check_unique(self, loc: Location, recap_id: str, path: str) -> None:
+        other = self.pending.get(recap_id)
+        if other is None:
+            row = self.conn.execute(
+                "SELECT path FROM recaps WHERE id = ? AND path != ?", (recap_id, path)
+            ).fetchone()
+            other = None if row is None else row[0]
+        if other is not None:
+            raise RecapError(
+                loc.shown(path),
+                f"id {recap_id!r} is already used by {loc.shown(other)}; "
+                "two recaps cannot have the same file name",
+            )
+
+    def add(self, item: Prepared, stat: tuple[int, int]) -> None:
+        rows, digest = item.rows, item.digest
+        assert rows is not None and digest is not None
+        n, self.next_n = self.next_n, self.next_n + 1
+        self.pending[rows.id] = item.path
+        self.tables["recaps"][1].append((n, *rows.recap))
+        self.tables["recaps_fr"][1].append((n, *rows.fts))
+        self.tables["sections"][1].extend((rows.id, *section) for section in rows.sections)
+        self.tables["recap_actions"][1].extend((rows.id, *link) for link in rows.actions)
+        self.tables["files"][1].append((item.path, *stat, digest, rows.id))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for sql, rows in self.tables.values():
+            self.conn.executemany(sql, rows)
+            rows.clear()
+        self.pending.clear()

@@ -1,0 +1,8 @@
+"""Recaps as files and texts: no index, no terminal.
+
+``recap`` parses and checks one Markdown file; ``vocab`` reads ``kb.yml`` (basins,
+actions, glossary; built-in defaults in ``defaults.yml``); ``actions`` finds the actions
+a recap talks about; ``published`` turns a text as published into a Markdown recap.
+
+May import kb.errors and kb.text.
+"""

@@ -1,0 +1,379 @@
+"""A recap: one Markdown file with YAML frontmatter. Load it, check it, split it.
+
+Parsing never touches the index; it takes the file's bytes and its path and either
+returns a :class:`Recap` or raises :class:`RecapError` with a message that names the
+field and what is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, cast
+
+from kb.errors import RecapError
+from kb.recaps.vocab import Vocabulary
+from kb.text.fold import did_you_mean
+from kb.text.shown import clean
+
+REQUIRED = ("date", "basin")
+FIELDS = (
+    "date",
+    "basin",
+    "title",
+    "edition",
+    "participants",
+    "team",
+    "support_group",
+    "actions",
+    "tags",
+    "next_meeting",
+    "next_meeting_place",
+    "source",
+)
+LIST_FIELDS = ("team", "support_group", "actions", "tags")
+TEXT_FIELDS = ("title", "next_meeting_place", "source")
+# Scalars the frontmatter loader builds one by one with PyYAML's constructors.
+SCALAR_TAGS = ("int", "null", "bool", "timestamp", "float")
+
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")  # see _heading
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_MARKED = frozenset("#`~ \t")  # how a heading or a fence line can start
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)")
+# A line's Markdown mark (heading, bullet, quote, number), with the newline before it:
+# a pattern that starts with a literal is searched for by it, where ``^`` with re.M
+# would be tried at every character. to_plain puts a newline before the first line.
+_LINE_MARK = re.compile(r"\n[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+[.)][ \t]+)")
+_TRAILING = re.compile(r"[ \t]+$", re.M)
+_BLANKS = re.compile(r"\n{3,}")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the text under it; position 0 is the introduction (no heading)."""
+
+    position: int
+    heading: str
+    text: str  # plain text, Markdown syntax removed: what is indexed and quoted
+
+
+@dataclass(frozen=True)
+class Recap:
+    id: str
+    path: str  # relative to the knowledge-base folder, with forward slashes
+    date: str
+    basin: str
+    title: str
+    body: str  # Markdown, as in the file
+    edition: int | None = None
+    participants: int | None = None
+    team: list[str] = field(default_factory=list)
+    support_group: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    next_meeting: str | None = None
+    next_meeting_place: str | None = None
+    source: str | None = None
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def plain(self) -> str:
+        """The whole body as plain text, headings included (title excluded)."""
+        return "\n\n".join(
+            f"{s.heading}\n\n{s.text}" if s.heading else s.text for s in self.sections
+        )
+
+
+def decode(data: bytes, shown: str) -> str:
+    """Bytes of a recap as text: UTF-8 (a BOM is accepted), CRLF as LF."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise RecapError(shown, "not a text file (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecapError(
+            shown,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8",
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise RecapError(shown, "the file is empty; a recap starts with '---', date: and basin:")
+    return text
+
+
+def parse_recap(data: bytes, relpath: str, vocab: Vocabulary, *, shown: str | None = None) -> Recap:
+    """Parse and check one recap file. ``relpath`` is relative to the knowledge base."""
+    shown = shown or relpath
+    text = decode(data, shown)
+    meta, body = _split_frontmatter(text, shown)
+    values = _check_fields(meta, shown, vocab)
+    stem = relpath.rsplit("/", 1)[-1].removesuffix(".md")
+    expected = f"{values['date']}-{values['basin']}"
+    if stem != expected:
+        raise RecapError(
+            shown,
+            f"file name does not match its date {values['date']} and basin {values['basin']}: "
+            f"rename it {expected}.md, or fix date/basin",
+        )
+    title, sections = split_sections(body)
+    return Recap(
+        id=stem,
+        path=relpath,
+        title=values.pop("title", None) or title or stem,
+        body=body,
+        sections=sections,
+        **values,
+    )
+
+
+def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        raise RecapError(
+            shown, "no frontmatter: a recap starts with a '---' line, then date: and basin:"
+        )
+    import frontmatter  # lazy: parsing is only needed when a file changed
+    import yaml
+
+    try:
+        post = frontmatter.loads(text, handler=_handler())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RecapError(shown, f"invalid YAML in the frontmatter{where}: {problem}") from None
+    except ValueError:  # no closing '---' line
+        raise RecapError(shown, "unclosed frontmatter: end it with a '---' line") from None
+    if not isinstance(post.metadata, dict) or not post.metadata:
+        raise RecapError(
+            shown, "the frontmatter must be fields like date: and basin: between two '---' lines"
+        )
+    return dict(post.metadata), post.content.strip("\n") + "\n"
+
+
+@lru_cache(maxsize=1)
+def _handler() -> Any:
+    """python-frontmatter's YAML handler, loading with :func:`_loader`."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    class Handler(YAMLHandler):
+        def load(self, fm: str, **kwargs: Any) -> Any:
+            return yaml.load(fm, Loader=_loader())
+
+    return Handler()
+
+
+@lru_cache(maxsize=1)
+def _loader() -> type:
+    """PyYAML's C safe loader, keeping dates as text so kb checks them and names the field.
+
+    A frontmatter of text fields, numbers and lists of texts (nearly every recap's) is
+    built straight from the node tree: PyYAML's generic constructor costs as much again
+    as the C parser. Anything else is left to that constructor."""
+    import yaml
+
+    tag = "tag:yaml.org,2002:"
+    mapping, text, listed = f"{tag}map", f"{tag}str", f"{tag}seq"
+    scalars = {f"{tag}{t}" for t in SCALAR_TAGS}
+
+    class Loader(yaml.CSafeLoader):
+        def construct_document(self, node: yaml.Node) -> Any:
+            if node.tag != mapping or not isinstance(node, yaml.MappingNode):
+                return super().construct_document(node)
+            out: dict[str, Any] = {}
+            for key, value in node.value:
+                if key.tag != text or not isinstance(key, yaml.ScalarNode):
+                    return super().construct_document(node)
+                if value.tag == text and isinstance(value, yaml.ScalarNode):
+                    out[key.value] = value.value
+                elif value.tag in scalars and isinstance(value, yaml.ScalarNode):
+                    out[key.value] = self.construct_object(value)
+                elif value.tag == listed and all(
+                    item.tag == text and isinstance(item, yaml.ScalarNode) for item in value.value
+                ):
+                    out[key.value] = [item.value for item in value.value]
+                else:
+                    return super().construct_document(node)
+            return out
+
+    Loader.add_constructor(
+        f"{tag}timestamp",
+        lambda loader, node: loader.construct_scalar(cast("yaml.ScalarNode", node)),
+    )
+    return Loader
+
+
+def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[str, Any]:
+    for key in meta:
+        if key not in FIELDS:
+            raise RecapError(
+                shown,
+                f"unknown field {key!r}{did_you_mean(str(key), list(FIELDS))}; "
+                f"known fields: {', '.join(FIELDS)}",
+            )
+    for key in REQUIRED:
+        if meta.get(key) in (None, ""):
+            raise RecapError(shown, f"missing required field {key!r}")
+    out: dict[str, Any] = {"date": _check_date(meta["date"], shown)}
+    basin = meta["basin"]
+    slugs = [b.slug for b in vocab.basins]
+    if not isinstance(basin, str) or basin not in slugs:
+        raise RecapError(
+            shown,
+            f"basin {basin!r} is not a known basin{did_you_mean(str(basin), slugs)}; "
+            f"known basins: {', '.join(slugs)}",
+        )
+    out["basin"] = basin
+    for key, low in (("edition", 1), ("participants", 0)):
+        if meta.get(key) is not None:
+            out[key] = _check_int(key, meta[key], low, shown)
+    for key in LIST_FIELDS:
+        if meta.get(key) is not None:
+            out[key] = _check_list(key, meta[key], shown)
+    known_actions = [a.slug for a in vocab.actions]
+    for slug in out.get("actions", []):
+        if slug not in known_actions:
+            raise RecapError(
+                shown,
+                f"actions: {slug!r} is not a known action"
+                f"{did_you_mean(slug, known_actions)}; kb.yml lists the actions",
+            )
+    for key in TEXT_FIELDS:
+        if meta.get(key) is not None:
+            if not isinstance(meta[key], str):
+                raise RecapError(shown, f"{key}: expected a text, got {meta[key]!r}")
+            out[key] = meta[key].strip()
+    if meta.get("next_meeting") is not None:
+        out["next_meeting"] = _check_when(meta["next_meeting"], shown)
+    return out
+
+
+def _check_date(value: Any, shown: str) -> str:
+    if isinstance(value, dt.datetime):
+        raise RecapError(
+            shown, f"date: expected a date like 2025-02-20, got a date and time {value}"
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise RecapError(shown, f"date: expected an ISO date like 2025-02-20, got {value!r}")
+
+
+def _check_when(value: Any, shown: str) -> str:
+    """next_meeting: an ISO date, or an ISO date and time (kept to the minute)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text).isoformat()
+            return dt.datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M")
+        except ValueError:
+            pass
+    raise RecapError(
+        shown,
+        f"next_meeting: expected an ISO date or date and time like 2025-06-12 or "
+        f"2025-06-12T14:00, got {value!r}",
+    )
+
+
+def _check_int(key: str, value: Any, low: int, shown: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise RecapError(shown, f"{key}: expected a whole number >= {low}, got {value!r}")
+    return value
+
+
+def _check_list(key: str, value: Any, shown: str) -> list[str]:
+    if isinstance(value, str):
+        raise RecapError(shown, f"{key}: expected a list like [a, b], got the text {value!r}")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RecapError(shown, f"{key}: expected a list of texts, got {value!r}")
+    return [v.strip() for v in value]
+
+
+_FRONTMATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def body_of(text: str) -> str:
+    """The Markdown after the frontmatter, without the leading ``#`` title line."""
+    body = _FRONTMATTER.sub("", text, count=1).lstrip("\n")
+    first, _, rest = body.partition("\n")
+    if _heading(first)[0] == 1 and first.startswith("# "):
+        body = rest.lstrip("\n")
+    return body
+
+
+def _heading(line: str) -> tuple[int, str]:
+    """A Markdown heading's level and text, without the closing ``#``s; (0, "") for
+    another line."""
+    match = _HEADING.fullmatch(line)
+    if match is None:
+        return 0, ""
+    # The closing sequence: spaces, #s, spaces (a lazy pattern tried it at each character).
+    return len(match.group(1)), match.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
+
+
+def split_sections(body: str) -> tuple[str | None, tuple[Section, ...]]:
+    """The first ``#`` heading (the title) and the sections: intro, then one per ``##``.
+
+    Deeper headings (``###``) stay inside their section; headings in fenced code are text.
+    """
+    title: str | None = None
+    chunks: list[tuple[str, list[str]]] = [("", [])]
+    in_fence = False
+    for line in body.split("\n"):
+        if line[:1] not in _MARKED:  # most lines: neither a heading nor a fence
+            chunks[-1][1].append(line)
+            continue
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        level, text = (0, "") if in_fence else _heading(line)
+        if level == 1 and title is None and len(chunks) == 1:
+            title = to_plain(text)
+            continue
+        if level == 2:
+            chunks.append((to_plain(text), []))
+            continue
+        chunks[-1][1].append(line)
+    sections = tuple(
+        Section(i, heading, to_plain("\n".join(lines)).strip())
+        for i, (heading, lines) in enumerate(chunks)
+    )
+    if not sections[0].text and len(sections) > 1:
+        sections = sections[1:]
+    return title, sections
+
+
+def to_plain(markdown: str) -> str:
+    """Markdown as plain text: links keep their text, emphasis and line marks go."""
+    # Each substitution only where its pattern can match: a scan for a literal is
+    # much cheaper than a regex substitution, and most texts have no link or emphasis.
+    text = clean(_LINE_MARK.sub("\n", "\n" + markdown)[1:])
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "**" in text or "__" in text:
+        text = _EMPHASIS.sub("", text)
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _TRAILING.sub("", text)
+    return _BLANKS.sub("\n\n", text) if "\n\n\n" in text else text
+
+
+def check_frontmatter(data: bytes, vocab: Vocabulary, *, shown: str) -> dict[str, Any]:
+    """The checked fields of a recap file's frontmatter (what ``parse_recap`` checks, with
+    the same messages), before its name is known: ``kb add`` names the file from them."""
+    meta, _ = _split_frontmatter(decode(data, shown), shown)
+    return _check_fields(meta, shown, vocab)

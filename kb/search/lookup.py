@@ -1,0 +1,73 @@
+"""``kb list`` and ``kb show``: recaps by filters, one recap by reference."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+from kb.config import Location
+from kb.errors import NotFoundError
+from kb.search.filters import Filters, where_clause
+from kb.text.fold import did_you_mean
+
+_LIST_COLUMNS = "id, date, basin, title, edition, participants, actions, path"
+
+
+def list_recaps(
+    conn: sqlite3.Connection, *, filters: Filters | None = None
+) -> list[dict[str, Any]]:
+    """Recaps matching the filters, oldest first."""
+    where, params = where_clause(filters or Filters())
+    rows = conn.execute(
+        f"SELECT {_LIST_COLUMNS} FROM recaps r WHERE 1 = 1{where} ORDER BY date, basin", params
+    )
+    return [_decoded(row) for row in rows]
+
+
+def _decoded(row: sqlite3.Row) -> dict[str, Any]:
+    import json  # lazy: a search needs none
+
+    out = dict(row)
+    for key in ("team", "support_group", "actions", "tags"):
+        if key in out:
+            out[key] = json.loads(out[key]) if out[key] else []
+    return out
+
+
+def get_recap(conn: sqlite3.Connection, loc: Location, ref: str) -> dict[str, Any]:
+    """One recap by id, file path, or unambiguous id prefix: all its fields."""
+    rel = _as_relpath(loc, ref)
+    row = conn.execute("SELECT * FROM recaps WHERE id = ? OR path = ?", (ref, rel)).fetchone()
+    if row is None:
+        key = ref.removesuffix(".md")
+        like = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = conn.execute(
+            "SELECT * FROM recaps WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (like,)
+        ).fetchall()
+        if len(rows) > 1:
+            names = ", ".join(r["id"] for r in rows[:6])
+            raise NotFoundError(
+                f"{ref!r} matches {len(rows)} recaps ({names}); give more of the id"
+            )
+        if not rows:
+            ids = [r[0] for r in conn.execute("SELECT id FROM recaps")]
+            raise NotFoundError(
+                f"no recap {ref!r}{did_you_mean(ref, ids)}; `kb list` shows the ids"
+            )
+        row = rows[0]
+    out = _decoded(row)
+    del out["n"]
+    out.pop("text", None)  # an old column, no longer written
+    return out
+
+
+def _as_relpath(loc: Location, ref: str) -> str | None:
+    if not (ref.endswith(".md") or os.sep in ref or "/" in ref):
+        return None
+    try:
+        from pathlib import Path  # lazy: only for a reference given as a path
+
+        return Path(os.path.relpath(Path(ref).resolve(), loc.kb_dir.resolve())).as_posix()
+    except ValueError:
+        return None

@@ -1,0 +1,37 @@
+"""Text as it is shown: control characters removed, whitespace tidied."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kb.text.fold import ONE_BYTE, byte_table, one_byte
+
+# C0/C1 control characters except tab and newline: never sent to a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Text safe to show on a terminal: control characters (escape sequences) removed."""
+    encoded = one_byte(text)  # most texts have none: looking in bytes is faster
+    if encoded is not None and b"\1" not in encoded[1].translate(_control_table(encoded[0])):
+        return text
+    return _CONTROL.sub("", text)
+
+
+@lru_cache(maxsize=len(ONE_BYTE))
+def _control_table(codec: str) -> bytes:
+    """Each byte of a character ``clean`` removes to 1, any other to 0."""
+    return byte_table(codec, lambda byte, char: 1 if _CONTROL.match(char) else 0)
+
+
+def squash(text: str) -> str:
+    """Clean text with whitespace runs (newlines included) as single spaces, ends kept."""
+    return _SPACES.sub(" ", clean(text))
+
+
+def one_line(text: str) -> str:
+    """Clean text with all whitespace runs folded to single spaces."""
+    return " ".join(clean(text).split())
