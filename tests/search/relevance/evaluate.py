@@ -1,7 +1,7 @@
 """Relevance of `kb search` on the judged queries: recall@5 and MRR, with every feature
 on, with each one off, and with all of them off (the core's matching).
 
-    python -m tests.search.relevance.evaluate            # the table (as in the README)
+    python -m tests.search.relevance.evaluate            # the table (as in docs/search.md)
     python -m tests.search.relevance.evaluate --misses   # and, per configuration, what failed
 
 recall@5: the share of each query's expected recaps found in its first five results,

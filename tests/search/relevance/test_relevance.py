@@ -1,4 +1,4 @@
-"""Every judged query finds its recaps in the top 5; the README gives the real figures."""
+"""Every judged query finds its recaps in the top 5; docs/search.md gives the real figures."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ def test_judged_query(index: tuple[sqlite3.Connection, Vocabulary], judged: Judg
     assert not set(judged.exclude) & set(ids), f"{judged.label}: excluded recap found {ids}"
 
 
-def test_readme_gives_the_figures_the_script_prints() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_docs_give_the_figures_the_script_prints() -> None:
+    doc = (ROOT / "docs" / "search.md").read_text(encoding="utf-8")
     block = re.search(
-        r"python -m tests\.search\.relevance\.evaluate\n```\n\n```text\n(.*?)\n```", readme, re.S
+        r"python -m tests\.search\.relevance\.evaluate\n```\n\n```text\n(.*?)\n```", doc, re.S
     )
-    assert block, "README: no ```text block of figures after the evaluate command"
+    assert block, "docs/search.md: no ```text block of figures after the evaluate command"
     assert block.group(1) == report()
