@@ -1,5 +1,7 @@
-"""The work a rebuild does, in instructions counted by valgrind's callgrind, against the
-YAML floor of run.py. Run on purpose; valgrind runs programs some 40x slower:
+"""The work a rebuild does, in instructions counted by valgrind's callgrind, beside the
+YAML floor of run.py (frontmatter parsing alone: a yardstick, not the rebuild's target,
+which run.py measures in wall time against python-frontmatter + sqlite-utils FTS5).
+Run on purpose; valgrind runs programs some 40x slower:
 
     python benchmarks/work.py                # 10,000 recaps: about 8 minutes
     python benchmarks/work.py --size 1000    # about 1 minute
