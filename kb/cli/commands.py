@@ -18,7 +18,6 @@ from kb.errors import ConfigError, KbError
 
 if TYPE_CHECKING:
     from kb.config import Location
-    from kb.index.folder import Pending
     from kb.recaps.vocab import Vocabulary
 
 PathArg = str | os.PathLike[str] | None
@@ -63,60 +62,19 @@ Work = Callable[["Location", sqlite3.Connection, "Vocabulary"], T]
 
 
 def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Vocabulary, T]:
-    """Locate the knowledge base, make sure its index is up to date with the folder,
-    report invalid files, and answer: every reading command.
-
-    When the launcher started the folder's snapshot (kb.index.folder), the index is asked first,
-    while the snapshot is taken; the answer stands if the index was up to date.
-    Otherwise (or if asking failed) the index is synced and asked again.
-    """
+    """Locate the knowledge base, make sure its index is up to date with the folder
+    (kb.index.fresh), report invalid files, and answer: every reading command."""
     from kb.config import locate
-    from kb.index.folder import take
-    from kb.index.schema import connect, vocabulary
-    from kb.index.sync import sync
+    from kb.index.fresh import answer
 
     loc = locate(kb_dir, db)
-    pending = take(loc.folder)
-    seen = None
-    if pending is not None:
-        early = _ask_early(loc, pending, work)
-        if early is not None:
-            return early
-        seen = pending.result()
-    with render.progress("Indexing") as progress:
-        report = sync(loc, progress=progress, seen=seen)
-    render.warnings(report.problems)
-    conn = connect(loc.index_file)
-    vocab = vocabulary(conn)
-    return loc, vocab, work(loc, conn, vocab)
-
-
-def _ask_early(
-    loc: Location, pending: Pending, work: Work[T]
-) -> tuple[Location, Vocabulary, T] | None:
-    from kb.index.schema import connect, vocabulary
-    from kb.index.sync import outdated, settled, state
-
-    if not os.path.exists(loc.index_file):
-        return None
-    try:
-        conn = connect(loc.index_file)
-        conn.execute("BEGIN")  # the state and the answer from one view of the index
-        try:
-            was = state(conn)
-            if outdated(loc, was):  # kb.yml edited, or another kb: no use asking it
-                return None
-            vocab = vocabulary(conn)
-            answer = work(loc, conn, vocab)
-        finally:
-            conn.execute("COMMIT")
-    except (KbError, sqlite3.DatabaseError):
-        return None  # asked again after the sync, which says what is wrong if it still is
-    report = settled(loc, was, pending.result())
-    if report is None:
-        return None
-    render.warnings(report.problems)
-    return loc, vocab, answer
+    done = answer(
+        loc,
+        lambda conn, vocab: work(loc, conn, vocab),
+        progress=lambda: render.progress("Indexing"),
+    )
+    render.warnings(done.problems)
+    return loc, done.vocab, done.value
 
 
 def _filters(vocab: Vocabulary, **options: Any) -> Any:
