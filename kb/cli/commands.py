@@ -375,6 +375,9 @@ def serve(
         render.note(f"warning: --host {host}: whoever can reach this machine can read the recaps")
     try:
         server(app).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stopped on Ctrl+C, then raises it again: done
+        pass
     finally:
         sock.close()
+    render.note("Stopped.")
     return 0
