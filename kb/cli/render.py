@@ -16,6 +16,8 @@ from kb.search.hits import MARK_END, MARK_START, RecapHit, strip_marks
 from kb.text.shown import clean, one_line, squash
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from rich.console import Console
     from rich.text import Text
 
@@ -553,7 +555,7 @@ def actions(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
     console.print(Text(f"{len(rows)} action{plural}, {seen} seen in recaps", style="dim"))
 
 
-def agenda(meetings: list[Meeting], vocab: Vocabulary, *, today: Any, past: bool) -> None:
+def agenda(meetings: list[Meeting], vocab: Vocabulary, *, today: dt.date, past: bool) -> None:
     """One block per meeting: day, time, basin and where it stands, then the place and the
     recap that announced it (and the recap of it, once held)."""
     from rich.cells import cell_len
