@@ -19,9 +19,11 @@ from kb.errors import ConfigError, KbError, UsageError
 if TYPE_CHECKING:
     from kb.config import Location
     from kb.recaps.vocab import Vocabulary
+    from kb.timeline.agenda import Meeting
 
 PathArg = str | os.PathLike[str] | None
 DEFAULT_LIMIT = 10
+STDOUT = "-"  # an --output or --ics of "-": standard output
 
 
 def fail(exc: KbError) -> int:
@@ -266,7 +268,6 @@ def agenda(
     db: PathArg = None,
 ) -> int:
     from kb.config import today
-    from kb.timeline.agenda import Meeting
     from kb.timeline.agenda import agenda as meetings_of
 
     if ics is not None and json:
@@ -288,7 +289,7 @@ def agenda(
 
 
 def _calendar(
-    loc: Location, vocab: Vocabulary, meetings: list[Any], target: str, *, past: bool
+    loc: Location, vocab: Vocabulary, meetings: list[Meeting], target: str, *, past: bool
 ) -> int:
     import datetime as dt
 
@@ -306,9 +307,6 @@ def _calendar(
         plural = "s" if len(meetings) != 1 else ""
         render.note(f"{len(meetings)} meeting{plural} written to {target}")
     return 0
-
-
-STDOUT = "-"
 
 
 def _write(target: str | None, data: bytes, loc: Location, *, option: str) -> None:
@@ -362,12 +360,12 @@ def export(
 def serve(
     *, host: str = "127.0.0.1", port: int = 8001, kb_dir: PathArg = None, db: PathArg = None
 ) -> int:
-    from kb.config import locate
+    from kb.web.app import create_app
     from kb.web.server import LOOPBACK, address, listen, server
 
-    loc = locate(kb_dir, db)
-    from kb.web.app import create_app
-
+    # Synced once first: a knowledge base that cannot be used is said here, in one line,
+    # rather than on the first page; invalid files are listed; the first page is quick.
+    loc, _, _ = _answer(kb_dir, db, lambda *_: None)
     app = create_app(loc)
     sock = listen(host, port)
     render.note(f"Serving the recaps of {loc.folder} at {address(sock)} (Ctrl+C stops)")

@@ -49,7 +49,7 @@ SHOWN = 50  # recaps on a page of results
 SECTIONS_SHOWN = 3  # matching sections under each result, as `kb search` shows
 MATCHING = 10_000  # recaps counted for the facets
 QUERY_LENGTH = 500
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,200}")
+_ID = re.compile(r"[0-9a-z][0-9a-z-]{0,200}")  # recap ids are <date>-<basin slug>
 HEADERS = {
     # No script may run, whatever a recap holds; styles and images from the site only.
     "content-security-policy": (

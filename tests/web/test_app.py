@@ -9,7 +9,7 @@ from pathlib import Path
 import icalendar
 from starlette.testclient import TestClient
 
-from tests.conftest import write_recap
+from tests.conftest import ROOT, python, write_recap
 from tests.web.conftest import HOSTILE_ID
 
 
@@ -146,3 +146,15 @@ def test_the_site_never_writes_to_the_recaps(client: TestClient, kb_dir: Path) -
     for url in ["/", "/?q=helpdesk", "/recaps/2025-02-20-centre-ouest", "/timeline", "/agenda"]:
         assert client.get(url).status_code == 200
     assert recaps() == before
+
+
+def test_the_site_does_not_need_the_command_line() -> None:
+    script = (
+        "import sys\nfrom kb.config import locate\nfrom kb.web.app import create_app\n"
+        "create_app(locate(sys.argv[1]))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click', 'rich')"
+        " or m.startswith('kb.cli')))\n"
+    )
+    done = python("-c", script, str(ROOT / "recaps"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
