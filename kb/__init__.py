@@ -7,8 +7,10 @@ Layers, each importing only from those above it:
 - kb.text: folding, cleaning and French analysis of text.
 - kb.recaps: one recap file (parse, check), kb.yml, actions, import of published text.
 - kb.index: the SQLite index (schema, sync, the folder's snapshot, per-file work).
-- kb.search and kb.timeline: what the index answers.
+- kb.search and kb.timeline: what the index answers (the agenda too).
 - kb.add: adding a recap (check, write atomically, index).
+- kb.share: files to share: the agenda as iCalendar, exports as CSV, JSON lines, Markdown.
+- kb.web: the read-only web site (Starlette, Jinja2, uvicorn); never imports kb.cli.
 - kb.cli: the command line; the only part that uses typer or rich.
 """
 

@@ -293,3 +293,123 @@ def add(
 def glossary(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
     """List the glossary: acronyms and what they stand for (kb.yml). Search finds both."""
     _exit(commands.glossary(json=json, kb_dir=kb_dir, db=db))
+
+
+@app.command(
+    epilog="Examples: kb agenda;  kb agenda --all --basin centre-ouest;  "
+    "kb agenda --all --ics agenda.ics"
+)
+def agenda(
+    basin: Basin = None,
+    since: Since = None,
+    until: Until = None,
+    year: Year = None,
+    past: Annotated[
+        bool, typer.Option("--all", help="Past meetings too, and whether they have a recap.")
+    ] = False,
+    ics: Annotated[
+        Optional[str],
+        typer.Option(
+            "--ics",
+            metavar="FILE",
+            help="Write an iCalendar file for calendar apps (- for standard output).",
+        ),
+    ] = None,
+    json: Json = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """The meetings the recaps announce: date, time, basin, place, the recap that announced it.
+
+    Upcoming ones first, soonest first; with --all (or --since), then the past ones, latest
+    first, each held (a recap of it exists) or without a recap yet. Today is the clock's
+    date, or $KB_TODAY (YYYY-MM-DD).
+    """
+    _exit(
+        commands.agenda(
+            basin=basin,
+            since=since,
+            until=until,
+            year=year,
+            past=past,
+            ics=ics,
+            json=json,
+            kb_dir=kb_dir,
+            db=db,
+        )
+    )
+
+
+@app.command(
+    epilog="Examples: kb export --format csv --output recaps.csv;  "
+    "kb export --format md --action helpdesk --output helpdesk.md;  kb export --format jsonl"
+)
+def export(
+    fmt: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="csv|jsonl|md",
+            help="csv (a spreadsheet), jsonl (one JSON object a line) or md (one document) "
+            "[default: the --output file's extension].",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (whole or not at all) [default: standard output].",
+            show_default=False,
+        ),
+    ] = None,
+    basin: Basin = None,
+    action: Action = None,
+    year: Year = None,
+    since: Since = None,
+    until: Until = None,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """Export the recaps with their metadata, oldest first: for a spreadsheet, a program or
+    a document to share.
+
+    csv: one row per recap, UTF-8 with a BOM (Excel reads the accents), lists joined
+    with "; ". md with --action: what each recap says about the action.
+    """
+    _exit(
+        commands.export(
+            fmt=fmt,
+            output=output,
+            basin=basin,
+            action=action,
+            since=since,
+            until=until,
+            year=year,
+            kb_dir=kb_dir,
+            db=db,
+        )
+    )
+
+
+@app.command(epilog="Examples: kb serve;  kb serve --port 8080")
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(metavar="HOST", help="Address to listen on (127.0.0.1: this machine only)."),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, metavar="PORT", help="Port to listen on.")
+    ] = 8001,
+    kb_dir: KbDir = None,
+    db: Db = None,
+) -> None:
+    """A read-only web site over the recaps: search, a page per recap, timeline, agenda.
+
+    It answers from the same index as the commands, kept up to date with the folder, and
+    never writes to the recaps. Ctrl+C stops it.
+    """
+    _exit(commands.serve(host=host, port=port, kb_dir=kb_dir, db=db))

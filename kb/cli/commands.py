@@ -14,15 +14,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kb.cli import render
-from kb.errors import ConfigError, KbError
+from kb.errors import ConfigError, KbError, UsageError
 
 if TYPE_CHECKING:
     from kb.config import Location
-    from kb.index.folder import Pending
     from kb.recaps.vocab import Vocabulary
+    from kb.timeline.agenda import Meeting
 
 PathArg = str | os.PathLike[str] | None
 DEFAULT_LIMIT = 10
+STDOUT = "-"  # an --output or --ics of "-": standard output
 
 
 def fail(exc: KbError) -> int:
@@ -63,60 +64,19 @@ Work = Callable[["Location", sqlite3.Connection, "Vocabulary"], T]
 
 
 def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Vocabulary, T]:
-    """Locate the knowledge base, make sure its index is up to date with the folder,
-    report invalid files, and answer: every reading command.
-
-    When the launcher started the folder's snapshot (kb.index.folder), the index is asked first,
-    while the snapshot is taken; the answer stands if the index was up to date.
-    Otherwise (or if asking failed) the index is synced and asked again.
-    """
+    """Locate the knowledge base, make sure its index is up to date with the folder
+    (kb.index.fresh), report invalid files, and answer: every reading command."""
     from kb.config import locate
-    from kb.index.folder import take
-    from kb.index.schema import connect, vocabulary
-    from kb.index.sync import sync
+    from kb.index.fresh import answer
 
     loc = locate(kb_dir, db)
-    pending = take(loc.folder)
-    seen = None
-    if pending is not None:
-        early = _ask_early(loc, pending, work)
-        if early is not None:
-            return early
-        seen = pending.result()
-    with render.progress("Indexing") as progress:
-        report = sync(loc, progress=progress, seen=seen)
-    render.warnings(report.problems)
-    conn = connect(loc.index_file)
-    vocab = vocabulary(conn)
-    return loc, vocab, work(loc, conn, vocab)
-
-
-def _ask_early(
-    loc: Location, pending: Pending, work: Work[T]
-) -> tuple[Location, Vocabulary, T] | None:
-    from kb.index.schema import connect, vocabulary
-    from kb.index.sync import outdated, settled, state
-
-    if not os.path.exists(loc.index_file):
-        return None
-    try:
-        conn = connect(loc.index_file)
-        conn.execute("BEGIN")  # the state and the answer from one view of the index
-        try:
-            was = state(conn)
-            if outdated(loc, was):  # kb.yml edited, or another kb: no use asking it
-                return None
-            vocab = vocabulary(conn)
-            answer = work(loc, conn, vocab)
-        finally:
-            conn.execute("COMMIT")
-    except (KbError, sqlite3.DatabaseError):
-        return None  # asked again after the sync, which says what is wrong if it still is
-    report = settled(loc, was, pending.result())
-    if report is None:
-        return None
-    render.warnings(report.problems)
-    return loc, vocab, answer
+    done = answer(
+        loc,
+        lambda conn, vocab: work(loc, conn, vocab),
+        progress=lambda: render.progress("Indexing"),
+    )
+    render.warnings(done.problems)
+    return loc, done.vocab, done.value
 
 
 def _filters(vocab: Vocabulary, **options: Any) -> Any:
@@ -292,4 +252,130 @@ def actions(
 def glossary(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
     _, vocab, _ = _answer(kb_dir, db, lambda *_: None)
     render.glossary(vocab.glossary, json_output=json)
+    return 0
+
+
+def agenda(
+    *,
+    basin: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    year: int | None = None,
+    past: bool = False,
+    ics: str | None = None,
+    json: bool = False,
+    kb_dir: PathArg = None,
+    db: PathArg = None,
+) -> int:
+    from kb.config import today
+    from kb.timeline.agenda import agenda as meetings_of
+
+    if ics is not None and json:
+        raise UsageError("--ics and --json: give one (the calendar file, or JSON on stdout)")
+    day = today()
+
+    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Meeting]:
+        filters = _filters(vocab, basin=basin, since=since, until=until, year=year)
+        return meetings_of(conn, filters=filters, today=day, past=past)
+
+    loc, vocab, meetings = _answer(kb_dir, db, work)
+    if ics is not None:
+        return _calendar(loc, vocab, meetings, ics, past=past or since is not None)
+    if json:
+        render.as_json([meeting.to_dict() for meeting in meetings])
+    else:
+        render.agenda(meetings, vocab, today=day, past=past or since is not None)
+    return 0
+
+
+def _calendar(
+    loc: Location, vocab: Vocabulary, meetings: list[Meeting], target: str, *, past: bool
+) -> int:
+    import datetime as dt
+
+    from kb.share.files import check_target
+    from kb.share.ics import calendar
+
+    if target != STDOUT:
+        check_target(target, loc, option="--ics")
+    if not meetings:
+        more = "" if past else "; --all adds the past ones"
+        raise KbError(f"--ics {target}: no meeting to put in the calendar{more}; nothing written")
+    data = calendar(meetings, vocab, stamp=dt.datetime.now(dt.timezone.utc))
+    _write(target, data, loc, option="--ics")
+    if target != STDOUT:
+        plural = "s" if len(meetings) != 1 else ""
+        render.note(f"{len(meetings)} meeting{plural} written to {target}")
+    return 0
+
+
+def _write(target: str | None, data: bytes, loc: Location, *, option: str) -> None:
+    """An export to its file (atomically), or to stdout as bytes, whole."""
+    if target is None or target == STDOUT:
+        import sys
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from kb.share.files import write_output
+
+    write_output(target, data, loc, option=option)
+
+
+def export(
+    *,
+    fmt: str | None = None,
+    output: str | None = None,
+    basin: str | None = None,
+    action: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    year: int | None = None,
+    kb_dir: PathArg = None,
+    db: PathArg = None,
+) -> int:
+    from kb.config import today
+    from kb.share.export import export as make_export
+    from kb.share.export import export_format
+
+    chosen = export_format(fmt, output)
+    day = today()
+
+    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[bytes, int]:
+        if output not in (None, STDOUT):
+            from kb.share.files import check_target
+
+            check_target(str(output), loc, option="--output")  # before any work
+        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+        return make_export(conn, loc, vocab, fmt=chosen, filters=filters, today=day)
+
+    loc, _, (data, count) = _answer(kb_dir, db, work)
+    _write(output, data, loc, option="--output")
+    if output not in (None, STDOUT):
+        render.note(f"{count} recap{'s' if count != 1 else ''} written to {output}")
+    return 0
+
+
+def serve(
+    *, host: str = "127.0.0.1", port: int = 8001, kb_dir: PathArg = None, db: PathArg = None
+) -> int:
+    from kb.web.app import create_app
+    from kb.web.server import LOOPBACK, address, listen, server
+
+    # Synced once first: a knowledge base that cannot be used is said here, in one line,
+    # rather than on the first page; invalid files are listed; the first page is quick.
+    loc, _, _ = _answer(kb_dir, db, lambda *_: None)
+    app = create_app(loc)
+    sock = listen(host, port)
+    render.note(f"Serving the recaps of {loc.folder} at {address(sock)} (Ctrl+C stops)")
+    if host not in LOOPBACK:
+        render.note(f"warning: --host {host}: whoever can reach this machine can read the recaps")
+    try:
+        server(app).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stopped on Ctrl+C, then raises it again: done
+        pass
+    finally:
+        sock.close()
+    render.note("Stopped.")
     return 0

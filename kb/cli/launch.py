@@ -45,7 +45,31 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
     "basins": ("basins", None, (*JSON, *LOCATION)),
     "actions": ("actions", None, (FILTERS[0], *JSON, *LOCATION)),
     "glossary": ("glossary", None, (*JSON, *LOCATION)),
+    "agenda": (
+        "agenda",
+        None,
+        (
+            FILTERS[0],
+            *FILTERS[2:],
+            ("past", ("--all",), bool),
+            ("ics", ("--ics",), str),
+            *JSON,
+            *LOCATION,
+        ),
+    ),
+    "export": (
+        "export",
+        None,
+        (
+            ("fmt", ("--format", "-f"), str),
+            ("output", ("--output", "-o"), str),
+            *FILTERS,
+            *LOCATION,
+        ),
+    ),
 }
+# Not a reading command: `kb serve` runs for hours, and goes to the typer app.
+SLOW = ("add", "serve")
 
 
 MAX_LIMIT = 10_000  # the same bound as kb/cli/app.py's --limit

@@ -16,11 +16,14 @@ from kb.search.hits import MARK_END, MARK_START, RecapHit, strip_marks
 from kb.text.shown import clean, one_line, squash
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from rich.console import Console
     from rich.text import Text
 
     from kb.add import Added
     from kb.index.sync import Progress, SyncReport
+    from kb.timeline.agenda import Meeting
     from kb.timeline.entries import Entry, Passage
 
 PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
@@ -550,6 +553,48 @@ def actions(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
     seen = sum(1 for row in rows if row["recaps"])
     plural = "s" if len(rows) != 1 else ""
     console.print(Text(f"{len(rows)} action{plural}, {seen} seen in recaps", style="dim"))
+
+
+def agenda(meetings: list[Meeting], vocab: Vocabulary, *, today: dt.date, past: bool) -> None:
+    """One block per meeting: day, time, basin and where it stands, then the place and the
+    recap that announced it (and the recap of it, once held)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    console = stdout()
+    if not meetings:
+        more = "" if past else f" from {today.isoformat()} on; --all shows the past ones too"
+        console.print(f"No meeting announced{more}.")
+        return
+    basin_w = max(cell_len(vocab.basin_name(m.basin)) for m in meetings)
+    indent = " " * (DATE_WIDTH + 2 + 5 + 2)
+    width = max(console.width - len(indent), 20)
+    out = Text()
+    for meeting in meetings:
+        name = vocab.basin_name(meeting.basin)
+        out.append(meeting.date, style="bold")
+        out.append(f"  {meeting.time or '':<5}  ")
+        out.append(name, style=basin_style(vocab, meeting.basin))
+        out.append(" " * (basin_w - cell_len(name) + 2))
+        out.append_text(_meeting_status(meeting))
+        if meeting.place:
+            place = _fitted(console, Text(one_line(meeting.place)), width, "\n" + indent)
+            out.append("\n" + indent)
+            out.append_text(place)
+        out.append(f"\n{indent}announced in {meeting.announced_by}\n\n", style="dim")
+    plural = "s" if len(meetings) != 1 else ""
+    out.append(f"{len(meetings)} meeting{plural}", style="dim")
+    console.print(out, no_wrap=True, overflow="ignore")
+
+
+def _meeting_status(meeting: Meeting) -> Text:
+    from rich.text import Text
+
+    if meeting.status == "upcoming":
+        return Text("upcoming", style="bold")
+    if meeting.status == "held":
+        return Text(f"held: kb show {meeting.recap}")
+    return Text("no recap yet", style="yellow")
 
 
 # -- kb add ---------------------------------------------------------------------------

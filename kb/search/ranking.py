@@ -45,8 +45,10 @@ def search(
     filters: Filters | None = None,
     limit: int = 10,
     features: Features = ALL,
+    sections: bool = True,
 ) -> Outcome:
-    """Recaps that match ``text``, best first, with their matching sections.
+    """Recaps that match ``text``, best first, with their matching sections (none when
+    not ``sections``: only which recaps match, as the web page's counts need).
 
     ``text`` may hold inline filters (``basin:sud``); they narrow ``filters`` (a filter
     given both ways must agree). Raises UsageError when there is no word to look for.
@@ -70,7 +72,7 @@ def search(
         rows = query.ranked(terms, limit, every=False)
         if rows:
             notes.append(FALLBACK_NOTE)
-    return Outcome(query.hits(rows, terms), notes)
+    return Outcome(query.hits(rows, terms, sections=sections), notes)
 
 
 # -- inline filters -------------------------------------------------------------------
@@ -190,7 +192,9 @@ class _Query:
 
     # -- results with their sections --
 
-    def hits(self, rows: list[sqlite3.Row], terms: list[Term]) -> list[RecapHit]:
+    def hits(
+        self, rows: list[sqlite3.Row], terms: list[Term], *, sections: bool = True
+    ) -> list[RecapHit]:
         matcher = Matcher(terms, self.features)
         hits = {
             row["id"]: RecapHit(
@@ -206,7 +210,7 @@ class _Query:
         # Which sections to show is decided here, with the highlighter's own matching,
         # not by FTS5: ranking sections with FTS5 scores every section of the index that
         # has a query word (all of them, for a common word) to keep a few.
-        if hits:
+        if hits and sections:
             self._attach(hits, terms, matcher)
         return list(hits.values())
 

@@ -1,0 +1,101 @@
+"""Answer from an index in line with its folder: what every reading command does first,
+and every page of the web server (kb.web).
+
+A question is a function of (connection, vocabulary) that returns plain data. The index is
+brought in line with the folder (a stat of each file; a file is re-read only when it
+changed), then asked; the files the sync found invalid come back beside the answer, for
+the caller to show (they are not indexed).
+
+When the launcher started the folder's snapshot (:func:`kb.index.folder.begin`), the
+index is asked first, while the snapshot is taken; the answer stands if the index was up
+to date. Otherwise (or if asking failed) the index is synced and asked again.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from kb.config import Location
+from kb.errors import KbError
+
+if TYPE_CHECKING:
+    from kb.index.folder import Pending
+    from kb.index.sync import Progress
+    from kb.recaps.vocab import Vocabulary
+
+T = TypeVar("T")
+# What is asked of the index: (connection, vocabulary) -> an answer made of plain data
+# (the connection is closed once it returns).
+Ask = Callable[[sqlite3.Connection, "Vocabulary"], T]
+# Where a sync's progress goes: a context manager that gives the progress callback,
+# entered only when a sync runs.
+Progressing = Callable[[], AbstractContextManager["Progress"]]
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """The answer, the vocabulary it was made with, and one line per invalid file."""
+
+    vocab: Vocabulary
+    value: T
+    problems: list[str]
+
+
+def _quiet() -> AbstractContextManager[Progress]:
+    return nullcontext(lambda done, total: None)
+
+
+def answer(loc: Location, ask: Ask[T], *, progress: Progressing | None = None) -> Answer[T]:
+    """Sync the index of ``loc`` with its folder, then ``ask`` it."""
+    from kb.index.folder import take
+    from kb.index.schema import connect, vocabulary
+    from kb.index.sync import sync
+
+    pending = take(loc.folder)
+    seen = None
+    if pending is not None:
+        early = _ask_early(loc, pending, ask)
+        if early is not None:
+            return early
+        seen = pending.result()
+    with (progress or _quiet)() as callback:
+        report = sync(loc, progress=callback, seen=seen)
+    conn = connect(loc.index_file)
+    try:
+        vocab = vocabulary(conn)
+        return Answer(vocab, ask(conn, vocab), report.problems)
+    finally:
+        conn.close()
+
+
+def _ask_early(loc: Location, pending: Pending, ask: Ask[T]) -> Answer[T] | None:
+    from kb.index.schema import connect, vocabulary
+    from kb.index.sync import outdated, settled, state
+
+    if not os.path.exists(loc.index_file):
+        return None
+    try:
+        conn = connect(loc.index_file)
+        try:
+            conn.execute("BEGIN")  # the state and the answer from one view of the index
+            try:
+                was = state(conn)
+                if outdated(loc, was):  # kb.yml edited, or another kb: no use asking it
+                    return None
+                vocab = vocabulary(conn)
+                value = ask(conn, vocab)
+            finally:
+                conn.execute("COMMIT")
+        finally:
+            conn.close()
+    except (KbError, sqlite3.DatabaseError):
+        return None  # asked again after the sync, which says what is wrong if it still is
+    report = settled(loc, was, pending.result())
+    if report is None:
+        return None
+    return Answer(vocab, value, report.problems)

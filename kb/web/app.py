@@ -1,0 +1,367 @@
+"""The web site: the same answers as the command line, as HTML pages.
+
+Pages: ``/`` (the search box and its results, or the latest recaps; counts per basin,
+action and year), ``/recaps/<id>`` (one recap), ``/timeline`` (a basin or an action
+through time), ``/agenda`` (the announced meetings) and ``/agenda.ics`` (the same as a
+calendar file). Every page is a GET, every parameter is checked (a bad one is a 400 page
+that says which), an unknown page or recap is a 404 page; no traceback is ever shown.
+
+Recap text is never trusted: the templates escape everything (Jinja's autoescape), the
+highlights are added after escaping, Markdown is rendered with raw HTML turned off (so
+``<script>`` shows as text) and unsafe links refused, and the Content-Security-Policy
+allows no script at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kb import config
+from kb.config import Location
+from kb.errors import KbError, NotFoundError, UsageError
+from kb.index.fresh import answer
+from kb.recaps.vocab import Vocabulary
+from kb.search.facets import Facets, facets
+from kb.search.filters import Filters
+from kb.search.hits import MARK_END, MARK_START, RecapHit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHOWN = 50  # recaps on a page of results
+SECTIONS_SHOWN = 3  # matching sections under each result, as `kb search` shows
+MATCHING = 10_000  # recaps counted for the facets
+QUERY_LENGTH = 500
+_ID = re.compile(r"[0-9a-z][0-9a-z-]{0,200}")  # recap ids are <date>-<basin slug>
+HEADERS = {
+    # No script may run, whatever a recap holds; styles and images from the site only.
+    "content-security-policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+log = logging.getLogger("kb.web")
+T = TypeVar("T")
+
+
+class BadParameter(Exception):
+    """A query parameter the site cannot use: ``name`` and the ``value`` given; the
+    error page says what is expected (templates/error.html)."""
+
+    def __init__(self, name: str, value: str, detail: str = "") -> None:
+        super().__init__(f"{name}={value!r}")
+        self.name, self.value, self.detail = name, value, detail
+
+
+def marked(text: str | None) -> Markup:
+    """Text with the search markers as ``<mark>``: escaped first, then marked."""
+    safe = str(escape(text or ""))
+    return Markup(" ".join(safe.split()).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def _markdown() -> Callable[[str], str]:
+    from markdown_it import MarkdownIt
+
+    # "commonmark" with raw HTML off: <script> is text; javascript: and data: links are
+    # refused by markdown-it's link check. Tables, as recaps may have them.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    return md.render
+
+
+@dataclass
+class Results:
+    """What the home page shows: search hits, or recaps when there is no query."""
+
+    query: str
+    filters: Filters
+    facets: Facets
+    hits: list[RecapHit] = field(default_factory=list)
+    recaps: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Site:
+    """The pages of one knowledge base. ``today`` is asked at each request (kb.config's,
+    which honours $KB_TODAY, unless given)."""
+
+    def __init__(self, loc: Location, *, today: Callable[[], dt.date] | None = None) -> None:
+        self.loc = loc
+        self.today = today or config.today
+        # One sync at a time: requests are answered in threads, and two syncs of one index
+        # would only wait for each other inside SQLite.
+        self.lock = threading.Lock()
+        self.env = Environment(
+            loader=FileSystemLoader(os.path.join(HERE, "templates")),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["marked"] = marked
+        self.env.globals["link"] = link
+        self.render_markdown = _markdown()
+
+    # -- answering ----------------------------------------------------------------
+
+    def ask(self, question: Callable[[sqlite3.Connection, Vocabulary], T]) -> tuple[Vocabulary, T]:
+        with self.lock:
+            done = answer(self.loc, question)
+        for problem in done.problems:
+            log.warning("%s (skipped)", problem)
+        return done.vocab, done.value
+
+    def page(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
+        """A page; ``section`` (which menu item is current) is the template's name."""
+        context.setdefault("section", template.removesuffix(".html"))
+        html = self.env.get_template(template).render(**context)
+        return HTMLResponse(html, status_code=code)
+
+    # -- pages --------------------------------------------------------------------
+
+    def home(self, request: Request) -> Response:
+        params = request.query_params
+        query = " ".join(params.get("q", "").split())[:QUERY_LENGTH]
+
+        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> Results:
+            filters = _filters(vocab, params)
+            if not query:
+                from kb.search.lookup import list_recaps
+
+                rows = list_recaps(conn, filters=filters)[::-1]  # latest first
+                counts = facets(conn, vocab, filters=filters)
+                return Results(query, filters, counts, recaps=rows[:SHOWN])
+            from kb.search.ranking import search
+
+            found = search(conn, query, vocab=vocab, filters=filters, limit=SHOWN)
+            # The counts: recaps that match the query whatever the filters, then counted
+            # per filter as kb.search.facets says.
+            matching = search(conn, query, vocab=vocab, limit=MATCHING, sections=False)
+            counts = facets(conn, vocab, filters=filters, among={h.id for h in matching.hits})
+            return Results(query, filters, counts, hits=found.hits, notes=found.notes)
+
+        try:
+            vocab, results = self.ask(question)
+        except UsageError as exc:  # a query with nothing to look for, filters at odds
+            vocab, _ = self.ask(lambda conn, vocab: None)
+            return self.page(
+                "home.html", 400, vocab=vocab, query=query, results=None, problem=str(exc)
+            )
+        chosen = {"basin": results.filters.basin, "action": results.filters.action}
+        year = next((f.value for f in results.facets.years if f.selected), None)
+        return self.page(
+            "home.html",
+            vocab=vocab,
+            query=query,
+            results=results,
+            current={"q": query, **chosen, "year": year},
+            problem=None,
+            shown_limit=SHOWN,
+            sections_shown=SECTIONS_SHOWN,
+        )
+
+    def recap(self, request: Request) -> Response:
+        ref = request.path_params["recap_id"]
+        if not _ID.fullmatch(ref):
+            raise HTTPException(404)
+
+        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> dict[str, Any]:
+            from kb.search.lookup import get_recap
+
+            return get_recap(conn, self.loc, ref)
+
+        try:
+            vocab, meta = self.ask(question)
+        except NotFoundError:
+            raise HTTPException(404) from None
+        if meta["id"] != ref:  # a unique prefix of the id: the page's own address
+            return RedirectResponse(request.url_for("recap", recap_id=meta["id"]).path, 302)
+        from kb.recaps.recap import body_of
+
+        text = _read(os.path.join(self.loc.folder, meta["path"]))
+        body = body_of(text.removeprefix("\ufeff").replace("\r\n", "\n"))
+        return self.page(
+            "recap.html",
+            vocab=vocab,
+            meta=meta,
+            body=Markup(self.render_markdown(body)),
+            source_link=_web_address(meta.get("source")),
+        )
+
+    def timeline(self, request: Request) -> Response:
+        from kb.timeline.entries import Entry
+        from kb.timeline.entries import timeline as build
+
+        day = self.today()
+
+        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[Filters, list[Entry]]:
+            filters = _filters(vocab, request.query_params, year=False)
+            return filters, build(conn, vocab, filters=filters, today=day)
+
+        vocab, (filters, entries) = self.ask(question)
+        return self.page("timeline.html", vocab=vocab, filters=filters, entries=entries)
+
+    def agenda(self, request: Request) -> Response:
+        vocab, (filters, meetings) = self._meetings(request)
+        today = self.today().isoformat()
+        return self.page(
+            "agenda.html",
+            vocab=vocab,
+            filters=filters,
+            upcoming=[m for m in meetings if m.date >= today],
+            past=[m for m in meetings if m.date < today],
+        )
+
+    def agenda_ics(self, request: Request) -> Response:
+        from kb.share.ics import calendar
+
+        vocab, (_, meetings) = self._meetings(request)
+        if not meetings:
+            raise HTTPException(404)  # a calendar has at least one event (RFC 5545)
+        data = calendar(meetings, vocab, stamp=dt.datetime.now(dt.timezone.utc))
+        return Response(
+            data,
+            media_type="text/calendar; charset=utf-8",
+            headers={"content-disposition": 'attachment; filename="agenda-adc.ics"'},
+        )
+
+    def _meetings(self, request: Request) -> tuple[Vocabulary, tuple[Filters, list[Any]]]:
+        from kb.timeline.agenda import agenda
+
+        day = self.today()
+
+        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[Filters, list[Any]]:
+            filters = _filters(vocab, request.query_params, action=False, year=False)
+            return filters, agenda(conn, filters=filters, today=day, past=True)
+
+        return self.ask(question)
+
+    # -- errors -------------------------------------------------------------------
+
+    def bad_parameter(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, BadParameter)
+        return self.page("error.html", 400, status=400, problem=exc, section="")
+
+    def http_error(self, request: Request, exc: Exception) -> Response:
+        code = exc.status_code if isinstance(exc, HTTPException) else 500
+        return self.page("error.html", code, status=code, problem=None, section="")
+
+    def kb_error(self, request: Request, exc: Exception) -> Response:
+        log.error("%s", exc)  # the index or the folder cannot be used: said on the console
+        return self.page("error.html", 503, status=503, problem=None, section="")
+
+    def server_error(self, request: Request, exc: Exception) -> Response:
+        return self.page("error.html", 500, status=500, problem=None, section="")
+
+
+def _filters(
+    vocab: Vocabulary, params: Mapping[str, str], *, action: bool = True, year: bool = True
+) -> Filters:
+    """The basin, action and year parameters, resolved as the command line's options."""
+    basin = params.get("basin", "").strip() or None
+    slug_action = (params.get("action", "").strip() or None) if action else None
+    year_text = params.get("year", "").strip() if year else ""
+    try:
+        basin = vocab.resolve_basin(basin) if basin else None
+    except KbError:
+        raise BadParameter("basin", basin or "", ", ".join(b.slug for b in vocab.basins)) from None
+    try:
+        slug_action = vocab.resolve_action(slug_action) if slug_action else None
+    except KbError:
+        raise BadParameter("action", slug_action or "") from None
+    if not year_text:
+        return Filters(basin=basin, action=slug_action)
+    if not (year_text.isdigit() and len(year_text) == 4 and 1900 <= int(year_text) <= 2999):
+        raise BadParameter("year", year_text)
+    return Filters(
+        basin=basin, action=slug_action, since=f"{year_text}-01-01", until=f"{year_text}-12-31"
+    )
+
+
+def link(path: str, params: Mapping[str, Any] | None = None, **changes: Any) -> str:
+    """``path`` with the query parameters ``params`` updated by ``changes`` (a None or
+    empty value drops the parameter)."""
+    merged = {**(params or {}), **changes}
+    kept = {k: v for k, v in merged.items() if v not in (None, "")}
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
+def _web_address(source: str | None) -> str | None:
+    """The source as a link when it is a web address; else shown as text."""
+    if source and re.fullmatch(r"https?://[^\s<>\"']+", source.strip()):
+        return source.strip()
+    return None
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        raise HTTPException(404) from None  # removed since the index was asked
+
+
+class _Headers:
+    """Adds the security headers (HEADERS) to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def create_app(loc: Location, *, today: Callable[[], dt.date] | None = None) -> Starlette:
+    """The site of the knowledge base at ``loc``."""
+    from starlette.middleware import Middleware
+
+    site = Site(loc, today=today)
+    routes = [
+        Route("/", site.home, name="home"),
+        Route("/recaps/{recap_id}", site.recap, name="recap"),
+        Route("/timeline", site.timeline, name="timeline"),
+        Route("/agenda", site.agenda, name="agenda"),
+        Route("/agenda.ics", site.agenda_ics, name="agenda_ics"),
+        Mount("/static", StaticFiles(directory=os.path.join(HERE, "static")), name="static"),
+    ]
+    handlers: dict[Any, Callable[[Request, Exception], Response]] = {
+        BadParameter: site.bad_parameter,
+        HTTPException: site.http_error,
+        KbError: site.kb_error,
+        sqlite3.DatabaseError: site.kb_error,
+        Exception: site.server_error,
+    }
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(_Headers)],
+        exception_handlers=handlers,
+    )

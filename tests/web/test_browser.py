@@ -1,0 +1,149 @@
+"""The site in a real browser: headless Chromium (Debian's chromium and chromedriver,
+which .ci/run installs) driven by Selenium, on the site served on a free local port.
+
+A screenshot of each page is kept in tests/.artifacts/screenshots/ (named after the test
+and the page), for a person to look at after the run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.conftest import ROOT
+from tests.web.conftest import HOSTILE, HOSTILE_ID
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SHOTS = ROOT / "tests" / ".artifacts" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)),
+    reason=f"no browser: {CHROMIUM} or {CHROMEDRIVER} is missing "
+    "(apt-get install chromium chromium-driver; .ci/run does)",
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
+    """Headless Chromium with a fresh profile and nothing that reaches the network."""
+    profile = tempfile.mkdtemp(prefix="kb-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",  # as root, in a container
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1000",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(arg)
+    # The given driver: Selenium Manager (which would download one) is never run.
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def shot(driver: WebDriver, request: pytest.FixtureRequest, page: str) -> Path:
+    """A screenshot of the whole page, kept after the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, max(800, min(int(height) + 40, 6000)))
+    path = SHOTS / f"{request.node.name}-{page}.png"
+    assert driver.save_screenshot(str(path)), path
+    driver.set_window_size(1280, 1000)
+    return path
+
+
+def no_alert(driver: WebDriver) -> bool:
+    try:
+        driver.switch_to.alert.dismiss()
+    except NoAlertPresentException:
+        return True
+    return False
+
+
+def test_a_partner_finds_the_helpdesk_in_two_clicks(
+    site: str, browser: WebDriver, request: pytest.FixtureRequest
+) -> None:
+    browser.get(site + "/")
+    assert browser.title == "Recherche — Ateliers du Changement"
+    shot(browser, request, "home")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("helpdesk")
+    browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()  # 1
+    assert browser.current_url == site + "/?q=helpdesk"
+    results = browser.find_elements(By.CSS_SELECTOR, "ol.hits article.hit")
+    assert len(results) == 1
+    marks = [m.text for m in results[0].find_elements(By.TAG_NAME, "mark")]
+    assert "Helpdesk" in marks
+    facets = browser.find_element(By.CSS_SELECTOR, "aside.facets")
+    assert "Centre-Ouest (1)" in facets.text and "2025 (1)" in facets.text
+    assert browser.find_element(By.ID, "results-title").text == "1 compte rendu pour « helpdesk »"
+    shot(browser, request, "results")
+    results[0].find_element(By.CSS_SELECTOR, "h3 a").click()  # 2
+    assert browser.current_url == site + "/recaps/2025-02-20-centre-ouest"
+    heading = browser.find_element(By.XPATH, "//article//h2[. = 'Le Helpdesk du bassin']")
+    assert heading.is_displayed()
+    meta = browser.find_element(By.CSS_SELECTOR, "dl.meta").text
+    assert "Centre-Ouest" in meta and "45" in meta
+    shot(browser, request, "recap")
+
+
+def test_a_facet_narrows_and_the_timeline_and_agenda_read_well(
+    site: str, browser: WebDriver, request: pytest.FixtureRequest
+) -> None:
+    browser.get(site + "/")
+    browser.find_element(By.LINK_TEXT, "Centre-Ouest").click()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits article.hit")) == 3
+    selected = browser.find_element(By.CSS_SELECTOR, "#facet-basin + ul strong")
+    assert selected.text == "Centre-Ouest"
+    shot(browser, request, "facet")
+    browser.find_element(By.LINK_TEXT, "Chronologie").click()
+    browser.find_element(By.LINK_TEXT, "Centre-Ouest").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Chronologie du bassin Centre-Ouest"
+    shot(browser, request, "timeline")
+    browser.find_element(By.LINK_TEXT, "Agenda").click()
+    upcoming = browser.find_element(By.CSS_SELECTOR, "li.meeting.upcoming")
+    assert "23 octobre 2025, 14 h 00 — Centre-Ouest" in upcoming.text
+    assert "Expo Anderlecht" in upcoming.text
+    shot(browser, request, "agenda")
+
+
+def test_html_in_a_recap_shows_as_text_and_never_runs(
+    site: str, browser: WebDriver, request: pytest.FixtureRequest, hostile: Path
+) -> None:
+    browser.get(f"{site}/recaps/{HOSTILE_ID}")
+    assert no_alert(browser)
+    article = browser.find_element(By.CSS_SELECTOR, "article.recap")
+    assert article.find_elements(By.TAG_NAME, "script") == []
+    assert article.find_elements(By.TAG_NAME, "img") == []
+    assert article.find_elements(By.CSS_SELECTOR, "[onclick], [onerror]") == []
+    assert browser.find_element(By.TAG_NAME, "h1").text == f"Retour {HOSTILE}"
+    assert f"Texte {HOSTILE} avec <img src=x" in article.text
+    assert browser.title != "pwned"
+    shot(browser, request, "hostile-recap")
+    browser.get(site + "/?q=alert")
+    assert no_alert(browser)
+    assert browser.find_elements(By.CSS_SELECTOR, "main script, main img") == []
+    assert HOSTILE in browser.find_element(By.CSS_SELECTOR, "ol.hits").text
+    shot(browser, request, "hostile-search")
