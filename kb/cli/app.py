@@ -110,7 +110,8 @@ def search(
         list[str],
         typer.Argument(
             metavar="QUERY",
-            help='Words (all must match), "a phrase" (exact), pref*, -word, basin:sud...',
+            help='Words (all must match), "a phrase" (exact), pref*, -word, a OR b, (a | b),'
+            " basin:sud...",
         ),
     ],
     basin: Basin = None,
@@ -130,7 +131,8 @@ def search(
 
     French-aware: plurals and other forms of a word (stems), inclusive writing, l'/d'/qu',
     the glossary's acronyms. Inline filters work as the options: basin:sud, action:helpdesk,
-    year:2024, since:2024-06, until:2025; -word leaves out recaps with the word.
+    year:2024, since:2024-06, until:2025; -word leaves out recaps with the word; a OR b
+    (or a | b) finds either, and parentheses group: (helpdesk | HD) palliatifs.
     """
     _exit(
         commands.search(
