@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from kb import __version__
-from kb.cli import commands
+from kb.cli import commands, render
 
 
 class _Group(TyperGroup):
@@ -56,11 +56,29 @@ Db = Annotated[
     ),
 ]
 Basin = Annotated[
-    Optional[str], typer.Option("--basin", "-b", metavar="BASIN", help="Basin slug or name.")
+    Optional[str],
+    typer.Option(
+        "--basin",
+        "-b",
+        metavar="BASIN",
+        help="Basin slug or name.",
+    ),
 ]
 Action = Annotated[
     Optional[str],
-    typer.Option("--action", "-a", metavar="ACTION", help="Action slug, name or alias."),
+    typer.Option(
+        "--action",
+        "-a",
+        metavar="ACTION",
+        help="Action slug, name or alias.",
+    ),
+]
+RecapRef = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="Recap id, id prefix, file path, or N: the last search's Nth.",
+    ),
 ]
 Since = Annotated[
     Optional[str],
@@ -69,6 +87,22 @@ Since = Annotated[
 Until = Annotated[Optional[str], typer.Option(metavar="DATE", help="Up to this date, inclusive.")]
 Year = Annotated[Optional[int], typer.Option(metavar="YEAR", help="Only this year.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+NoPager = Annotated[
+    bool, typer.Option("--no-pager", help="Never page: print at once, however long.")
+]
+
+
+def _color(value: bool) -> None:
+    render.use_color(not value)  # called on every run, flag or not
+
+
+# Acted on while the options are read (the callback), so command bodies never see it.
+NoColor = Annotated[
+    bool,
+    typer.Option(
+        "--no-color", help="No colours (as NO_COLOR=1).", callback=_color, expose_value=False
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -96,6 +130,7 @@ def index(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_color: NoColor = False,
 ) -> None:
     """Bring the index in line with the recaps folder. Exit status 1 if a file is invalid."""
     _exit(commands.index(rebuild=rebuild, kb_dir=kb_dir, db=db))
@@ -126,6 +161,8 @@ def search(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """Full-text search of the recaps, best matches first, grouped by recap.
 
@@ -145,6 +182,7 @@ def search(
             limit=limit,
             raw=raw,
             json=json,
+            no_pager=no_pager,
             kb_dir=kb_dir,
             db=db,
         )
@@ -161,6 +199,8 @@ def list_(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """List the recaps by date, oldest first."""
     _exit(
@@ -171,21 +211,42 @@ def list_(
             since=since,
             until=until,
             json=json,
+            no_pager=no_pager,
             kb_dir=kb_dir,
             db=db,
         )
     )
 
 
-@app.command(epilog="Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix)")
+@app.command(
+    epilog="Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix);"
+    "  kb show 2 (the 2nd result of the last search)"
+)
 def show(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Recap id, id prefix, or file path.")],
+    ref: RecapRef,
     raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """Show one recap: its metadata, then its text."""
-    _exit(commands.show(ref, raw=raw, kb_dir=kb_dir, db=db))
+    _exit(commands.show(ref, raw=raw, no_pager=no_pager, kb_dir=kb_dir, db=db))
+
+
+@app.command(
+    "open",
+    epilog="Examples: kb open 2025-02-20-centre-ouest;  kb open 2 (the 2nd result of the last"
+    " search)",
+)
+def open_(
+    ref: RecapRef,
+    kb_dir: KbDir = None,
+    db: Db = None,
+    no_color: NoColor = False,
+) -> None:
+    """Open a recap's file in your editor ($VISUAL, else $EDITOR)."""
+    _exit(commands.open_(ref, kb_dir=kb_dir, db=db))
 
 
 @app.command(
@@ -200,6 +261,8 @@ def timeline(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """The recaps oldest first, with announced meetings and editions that have no recap.
 
@@ -214,6 +277,7 @@ def timeline(
             until=until,
             year=year,
             json=json,
+            no_pager=no_pager,
             kb_dir=kb_dir,
             db=db,
         )
@@ -221,13 +285,21 @@ def timeline(
 
 
 @app.command(epilog="Example: kb basins --json")
-def basins(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+def basins(
+    json: Json = False, kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False
+) -> None:
     """Per basin: recaps, first and last date, participants, latest team, next meeting."""
     _exit(commands.basins(json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(epilog="Examples: kb actions;  kb actions --basin sud-est --json")
-def actions(basin: Basin = None, json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+def actions(
+    basin: Basin = None,
+    json: Json = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+    no_color: NoColor = False,
+) -> None:
     """Every action of kb.yml: how many recaps mention it, in which basins, first and last date."""
     _exit(commands.actions(basin=basin, json=json, kb_dir=kb_dir, db=db))
 
@@ -276,6 +348,7 @@ def add(
     ] = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_color: NoColor = False,
 ) -> None:
     """Add a recap: a Markdown file, the text as published, or a template in an editor.
 
@@ -292,6 +365,8 @@ def add(
 
 
 @app.command(epilog="Examples: kb glossary;  kb glossary --json")
-def glossary(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+def glossary(
+    json: Json = False, kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False
+) -> None:
     """List the glossary: acronyms and what they stand for (kb.yml). Search finds both."""
     _exit(commands.glossary(json=json, kb_dir=kb_dir, db=db))

@@ -57,6 +57,13 @@ def test_every_reading_command_has_a_fast_path() -> None:
         ["index"],
         ["search", "x", "--basin", "centre"],
         ["show", "2025"],
+        ["search", "helpdesk OR (palliatifs | HD)", "--no-pager", "--no-color"],
+        ["show", "2025-02-20-centre-ouest", "--no-pager"],
+        ["timeline", "--basin", "sud", "--no-color", "--no-pager"],
+        ["list", "--no-pager"],
+        ["glossary", "--no-color"],
+        ["show", "1"],
+        ["open", "zzz"],
     ],
 )
 def test_fast_path_prints_what_typer_prints(
@@ -89,7 +96,9 @@ def test_fast_path_prints_what_typer_prints(
         ["search", "x", "--colour"],
         ["list", "--bas", "sud"],
         ["show"],
+        ["open"],
         ["add", "draft.md"],
+        ["search", "x", "--no-colour"],
     ],
 )
 def test_everything_else_goes_to_typer(args: list[str]) -> None:
@@ -103,7 +112,8 @@ def test_a_search_does_not_import_what_it_does_not_use(kb_dir: Path, run: Run) -
         "try:\n    main(['search', 'helpdesk', '--kb-dir', sys.argv[1]])\n"
         "except SystemExit:\n    pass\n"
         "heavy = [m for m in ('typer', 'click', 'yaml', 'frontmatter', 'sqlite_utils',"
-        " 'json', 'shutil') if m in sys.modules]\n"
+        " 'json', 'shutil', 'subprocess', 'shlex', 'tempfile', 'kb.cli.editor')"
+        " if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     done = python("-c", script, str(kb_dir))
