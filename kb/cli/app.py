@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from kb import __version__
-from kb.cli import commands, render
+from kb.cli import commands, complete, render
 
 
 class _Group(TyperGroup):
@@ -32,7 +32,7 @@ app = typer.Typer(
     cls=_Group,
     help="Search and browse the recaps of the Ateliers du Changement.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (values: kb/cli/complete.py)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -62,6 +62,7 @@ Basin = Annotated[
         "-b",
         metavar="BASIN",
         help="Basin slug or name.",
+        autocompletion=complete.basins,
     ),
 ]
 Action = Annotated[
@@ -71,6 +72,7 @@ Action = Annotated[
         "-a",
         metavar="ACTION",
         help="Action slug, name or alias.",
+        autocompletion=complete.actions,
     ),
 ]
 RecapRef = Annotated[
@@ -78,6 +80,7 @@ RecapRef = Annotated[
     typer.Argument(
         metavar="ID",
         help="Recap id, id prefix, file path, or N: the last search's Nth.",
+        autocompletion=complete.recap_ids,
     ),
 ]
 Since = Annotated[

@@ -3,13 +3,15 @@
 typer (with its bundled click) costs more to import than a search takes on 10,000 recaps,
 and every run of a command-line tool pays it. So the plain forms of the reading commands
 (``kb search helpdesk --basin sud``) are parsed here with argparse and run through
-:mod:`kb.cli.commands`; anything else (``--help``, ``kb add``, a mistake in the options)
-goes to the typer app, which owns help texts and error messages. The option tables below
-mirror kb/cli/app.py; tests/cli/test_launch.py fails when the two differ.
+:mod:`kb.cli.commands`; anything else (``--help``, ``kb add``, a mistake in the options,
+shell completion) goes to the typer app, which owns help texts and error messages. The
+option tables below mirror kb/cli/app.py; tests/cli/test_launch.py fails when the two
+differ.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -108,10 +110,15 @@ def fast_call(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     return name, values
 
 
+COMPLETE_VAR = "_KB_COMPLETE"  # set by the shell's completion script (typer's name for it)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``kb`` script and of ``python -m kb``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    call = fast_call(args)
+    # Shell completion is typer's: its scripts run kb with no arguments, but whatever
+    # the arguments, a run with the variable set is a completion, as typer reads it.
+    call = None if os.environ.get(COMPLETE_VAR) else fast_call(args)
     if call is None:
         from kb.cli.app import app
 

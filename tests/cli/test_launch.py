@@ -98,11 +98,27 @@ def test_fast_path_prints_what_typer_prints(
         ["show"],
         ["open"],
         ["add", "draft.md"],
+        ["--install-completion"],
+        ["--show-completion", "bash"],
         ["search", "x", "--no-colour"],
     ],
 )
 def test_everything_else_goes_to_typer(args: list[str]) -> None:
     assert fast_call(args) is None
+
+
+def test_a_completion_goes_to_typer_whatever_the_arguments(
+    kb_dir: Path, run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("index")
+    monkeypatch.setenv("_KB_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "kb search x --basin centre")
+    monkeypatch.setenv("COMP_CWORD", "4")
+    for args in ([], ["search", "helpdesk"]):  # shells pass none; typer ignores any
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+        assert exit_info.value.code == 0
+        assert capsys.readouterr().out == "centre-ouest\n"
 
 
 def test_a_search_does_not_import_what_it_does_not_use(kb_dir: Path, run: Run) -> None:
@@ -112,8 +128,8 @@ def test_a_search_does_not_import_what_it_does_not_use(kb_dir: Path, run: Run) -
         "try:\n    main(['search', 'helpdesk', '--kb-dir', sys.argv[1]])\n"
         "except SystemExit:\n    pass\n"
         "heavy = [m for m in ('typer', 'click', 'yaml', 'frontmatter', 'sqlite_utils',"
-        " 'json', 'shutil', 'subprocess', 'shlex', 'tempfile', 'kb.cli.editor')"
-        " if m in sys.modules]\n"
+        " 'json', 'shutil', 'subprocess', 'shlex', 'tempfile', 'kb.cli.complete',"
+        " 'kb.cli.editor') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     done = python("-c", script, str(kb_dir))
