@@ -45,8 +45,11 @@ FILTER_NAMES = {
     "since": "since",
     "until": "until",
 }
+# A filter is a word of its own; in parentheses too, which are left to group the rest:
+# "(basin:sud | helpdesk)" is helpdesk in the basin sud.
 _FILTER = re.compile(
-    r"(?<!\S)(" + "|".join(FILTER_NAMES) + r'):("([^"]*)"|[^\s"]+)(?!\S)', re.IGNORECASE
+    r"(?<![^\s(])(" + "|".join(FILTER_NAMES) + r'):("([^"]*)"|[^\s"]+?)(?=\)*(?!\S))',
+    re.IGNORECASE,
 )
 # A filter name with nothing after its colon ("basin: sud" typed with a space): the
 # name is no word to search for (it would be "corrected" into another word).

@@ -211,3 +211,11 @@ def test_or_groups_are_fts5_or_and_every_token_is_quoted() -> None:
 def test_the_members_of_or_groups_are_known() -> None:
     assert parse("a (b | c) d OR e -(f | g)").either == {1, 2, 3, 4, 5, 6}
     assert parse("a b").either == frozenset()
+
+
+def test_filters_apply_to_the_whole_query_even_in_parentheses() -> None:
+    parsed = parse("(basin:sud | helpdesk) (year:2024)")
+    assert parsed.filters == {"basin": "sud", "year": "2024"}
+    assert [w.text for w in parsed.words] == ["helpdesk"] and parsed.either == frozenset()
+    assert parse('(action:"pousse ma porte") x').filters == {"action": "pousse ma porte"}
+    assert parse("basin:a)b").filters == {"basin": "a)b"}
