@@ -66,7 +66,9 @@ def drop_caches() -> bool:
 
 def once(cmd: list[str], *, tty: bool = False) -> tuple[float, int]:
     """Wall time (s) and peak memory (KB) of one run of ``cmd``."""
-    env = dict(os.environ, COLUMNS="100", LINES="50")
+    # KB_PAGER=cat: on the terminal, kb prints as it would without a pager (a long
+    # output would otherwise wait in less for a key).
+    env = dict(os.environ, COLUMNS="100", LINES="50", KB_PAGER="cat")
     if not tty:
         start = time.perf_counter()
         proc = subprocess.Popen(

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from kb import __version__
-from kb.cli import commands
+from kb.cli import commands, complete, render
 
 
 class _Group(TyperGroup):
@@ -32,7 +32,7 @@ app = typer.Typer(
     cls=_Group,
     help="Search and browse the recaps of the Ateliers du Changement.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (values: kb/cli/complete.py)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -56,11 +56,32 @@ Db = Annotated[
     ),
 ]
 Basin = Annotated[
-    Optional[str], typer.Option("--basin", "-b", metavar="BASIN", help="Basin slug or name.")
+    Optional[str],
+    typer.Option(
+        "--basin",
+        "-b",
+        metavar="BASIN",
+        help="Basin slug or name.",
+        autocompletion=complete.basins,
+    ),
 ]
 Action = Annotated[
     Optional[str],
-    typer.Option("--action", "-a", metavar="ACTION", help="Action slug, name or alias."),
+    typer.Option(
+        "--action",
+        "-a",
+        metavar="ACTION",
+        help="Action slug, name or alias.",
+        autocompletion=complete.actions,
+    ),
+]
+RecapRef = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="Recap id, id prefix, file path, or N: the last search's Nth.",
+        autocompletion=complete.recap_ids,
+    ),
 ]
 Since = Annotated[
     Optional[str],
@@ -69,6 +90,22 @@ Since = Annotated[
 Until = Annotated[Optional[str], typer.Option(metavar="DATE", help="Up to this date, inclusive.")]
 Year = Annotated[Optional[int], typer.Option(metavar="YEAR", help="Only this year.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+NoPager = Annotated[
+    bool, typer.Option("--no-pager", help="Never page: print at once, however long.")
+]
+
+
+def _color(value: bool) -> None:
+    render.use_color(not value)  # called on every run, flag or not
+
+
+# Acted on while the options are read (the callback), so command bodies never see it.
+NoColor = Annotated[
+    bool,
+    typer.Option(
+        "--no-color", help="No colours (as NO_COLOR=1).", callback=_color, expose_value=False
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -96,6 +133,7 @@ def index(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_color: NoColor = False,
 ) -> None:
     """Bring the index in line with the recaps folder. Exit status 1 if a file is invalid."""
     _exit(commands.index(rebuild=rebuild, kb_dir=kb_dir, db=db))
@@ -110,7 +148,8 @@ def search(
         list[str],
         typer.Argument(
             metavar="QUERY",
-            help='Words (all must match), "a phrase" (exact), pref*, -word, basin:sud...',
+            help='Words (all must match), "a phrase" (exact), pref*, -word, a OR b, (a | b),'
+            " basin:sud...",
         ),
     ],
     basin: Basin = None,
@@ -125,12 +164,15 @@ def search(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """Full-text search of the recaps, best matches first, grouped by recap.
 
     French-aware: plurals and other forms of a word (stems), inclusive writing, l'/d'/qu',
     the glossary's acronyms. Inline filters work as the options: basin:sud, action:helpdesk,
-    year:2024, since:2024-06, until:2025; -word leaves out recaps with the word.
+    year:2024, since:2024-06, until:2025; -word leaves out recaps with the word; a OR b
+    (or a | b) finds either, and parentheses group: (helpdesk | HD) palliatifs.
     """
     _exit(
         commands.search(
@@ -143,6 +185,7 @@ def search(
             limit=limit,
             raw=raw,
             json=json,
+            no_pager=no_pager,
             kb_dir=kb_dir,
             db=db,
         )
@@ -159,6 +202,8 @@ def list_(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """List the recaps by date, oldest first."""
     _exit(
@@ -169,21 +214,42 @@ def list_(
             since=since,
             until=until,
             json=json,
+            no_pager=no_pager,
             kb_dir=kb_dir,
             db=db,
         )
     )
 
 
-@app.command(epilog="Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix)")
+@app.command(
+    epilog="Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix);"
+    "  kb show 2 (the 2nd result of the last search)"
+)
 def show(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Recap id, id prefix, or file path.")],
+    ref: RecapRef,
     raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """Show one recap: its metadata, then its text."""
-    _exit(commands.show(ref, raw=raw, kb_dir=kb_dir, db=db))
+    _exit(commands.show(ref, raw=raw, no_pager=no_pager, kb_dir=kb_dir, db=db))
+
+
+@app.command(
+    "open",
+    epilog="Examples: kb open 2025-02-20-centre-ouest;  kb open 2 (the 2nd result of the last"
+    " search)",
+)
+def open_(
+    ref: RecapRef,
+    kb_dir: KbDir = None,
+    db: Db = None,
+    no_color: NoColor = False,
+) -> None:
+    """Open a recap's file in your editor ($VISUAL, else $EDITOR)."""
+    _exit(commands.open_(ref, kb_dir=kb_dir, db=db))
 
 
 @app.command(
@@ -198,6 +264,8 @@ def timeline(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_pager: NoPager = False,
+    no_color: NoColor = False,
 ) -> None:
     """The recaps oldest first, with announced meetings and editions that have no recap.
 
@@ -212,6 +280,7 @@ def timeline(
             until=until,
             year=year,
             json=json,
+            no_pager=no_pager,
             kb_dir=kb_dir,
             db=db,
         )
@@ -219,13 +288,21 @@ def timeline(
 
 
 @app.command(epilog="Example: kb basins --json")
-def basins(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+def basins(
+    json: Json = False, kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False
+) -> None:
     """Per basin: recaps, first and last date, participants, latest team, next meeting."""
     _exit(commands.basins(json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(epilog="Examples: kb actions;  kb actions --basin sud-est --json")
-def actions(basin: Basin = None, json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+def actions(
+    basin: Basin = None,
+    json: Json = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+    no_color: NoColor = False,
+) -> None:
     """Every action of kb.yml: how many recaps mention it, in which basins, first and last date."""
     _exit(commands.actions(basin=basin, json=json, kb_dir=kb_dir, db=db))
 
@@ -274,6 +351,7 @@ def add(
     ] = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_color: NoColor = False,
 ) -> None:
     """Add a recap: a Markdown file, the text as published, or a template in an editor.
 
@@ -290,7 +368,9 @@ def add(
 
 
 @app.command(epilog="Examples: kb glossary;  kb glossary --json")
-def glossary(json: Json = False, kb_dir: KbDir = None, db: Db = None) -> None:
+def glossary(
+    json: Json = False, kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False
+) -> None:
     """List the glossary: acronyms and what they stand for (kb.yml). Search finds both."""
     _exit(commands.glossary(json=json, kb_dir=kb_dir, db=db))
 
@@ -318,6 +398,7 @@ def agenda(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_color: NoColor = False,
 ) -> None:
     """The meetings the recaps announce: date, time, basin, place, the recap that announced it.
 
@@ -373,6 +454,7 @@ def export(
     until: Until = None,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_color: NoColor = False,
 ) -> None:
     """Export the recaps with their metadata, oldest first: for a spreadsheet, a program or
     a document to share.
@@ -406,6 +488,7 @@ def serve(
     ] = 8001,
     kb_dir: KbDir = None,
     db: Db = None,
+    no_color: NoColor = False,
 ) -> None:
     """A read-only web site over the recaps: search, a page per recap, timeline, agenda.
 

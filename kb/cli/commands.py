@@ -107,6 +107,7 @@ def search(
     limit: int = DEFAULT_LIMIT,
     raw: bool = False,
     json: bool = False,
+    no_pager: bool = False,
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
@@ -126,11 +127,18 @@ def search(
     hits = outcome.hits
     for hit in hits:
         hit.path = loc.shown(hit.path)
-    render.search_notes(outcome.notes, to_stderr=json)
     if json:
+        render.search_notes(outcome.notes, to_stderr=True)
         render.search_json(hits)
-    else:
-        render.search_results(hits, vocab, query, limit=limit)
+        return 0
+    numbered = render.on_terminal()  # kb show N takes the Nth recap the reader saw
+    if numbered:
+        from kb.search.last import save
+
+        save(loc.index_file, query, [hit.id for hit in hits])
+    with render.paged(not no_pager):
+        render.search_notes(outcome.notes, to_stderr=False)
+        render.search_results(hits, vocab, query, limit=limit, numbered=numbered)
     return 0
 
 
@@ -142,6 +150,7 @@ def list_(
     since: str | None = None,
     until: str | None = None,
     json: bool = False,
+    no_pager: bool = False,
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
@@ -156,28 +165,49 @@ def list_(
         row["path"] = loc.shown(row["path"])
     if json:
         render.as_json(rows)
-    else:
+        return 0
+    with render.paged(not no_pager):
         render.recap_table(rows, vocab)
     return 0
 
 
-def show(ref: str, *, raw: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    from kb.search.lookup import get_recap
+def show(
+    ref: str,
+    *,
+    raw: bool = False,
+    no_pager: bool = False,
+    kb_dir: PathArg = None,
+    db: PathArg = None,
+) -> int:
+    from kb.search.lookup import find_recap
 
     def work(
         loc: Location, conn: sqlite3.Connection, vocab: Vocabulary
     ) -> tuple[dict[str, Any], str]:
-        meta = get_recap(conn, loc, ref)
+        meta = find_recap(conn, loc, ref)
         return meta, _read(os.path.join(loc.folder, meta["path"]))
 
     loc, vocab, (meta, text) = _answer(kb_dir, db, work)
     meta["path"] = loc.shown(meta["path"])
-    if raw:
-        render.raw(text)
-        return 0
-    from kb.recaps.recap import body_of
+    with render.paged(not no_pager):
+        if raw:
+            render.raw(text)
+            return 0
+        from kb.recaps.recap import body_of
 
-    render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), vocab)
+        render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), vocab)
+    return 0
+
+
+def open_(ref: str, *, kb_dir: PathArg = None, db: PathArg = None) -> int:
+    """Run $VISUAL or $EDITOR on a recap's file."""
+    from kb.cli.editor import run_editor
+    from kb.search.lookup import find_recap
+
+    loc, _, meta = _answer(kb_dir, db, lambda loc, conn, _: find_recap(conn, loc, ref))
+    status = run_editor(os.path.join(loc.folder, meta["path"]))
+    if status:
+        raise KbError(f"the editor exited with status {status}")
     return 0
 
 
@@ -197,6 +227,7 @@ def timeline(
     until: str | None = None,
     year: int | None = None,
     json: bool = False,
+    no_pager: bool = False,
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
@@ -213,7 +244,8 @@ def timeline(
     _, vocab, entries = _answer(kb_dir, db, work)
     if json:
         render.as_json([entry.to_dict() for entry in entries])
-    else:
+        return 0
+    with render.paged(not no_pager):
         render.timeline(entries, vocab)
     return 0
 

@@ -3,13 +3,15 @@
 typer (with its bundled click) costs more to import than a search takes on 10,000 recaps,
 and every run of a command-line tool pays it. So the plain forms of the reading commands
 (``kb search helpdesk --basin sud``) are parsed here with argparse and run through
-:mod:`kb.cli.commands`; anything else (``--help``, ``kb add``, a mistake in the options) goes
-to the typer app, which owns help texts and error messages. The option tables below
-mirror kb/cli/app.py; tests/cli/test_launch.py fails when the two differ.
+:mod:`kb.cli.commands`; anything else (``--help``, ``kb add``, a mistake in the options,
+shell completion) goes to the typer app, which owns help texts and error messages. The
+option tables below mirror kb/cli/app.py; tests/cli/test_launch.py fails when the two
+differ.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 Option = tuple[str, tuple[str, ...], type]
 LOCATION: tuple[Option, ...] = (("kb_dir", ("--kb-dir",), str), ("db", ("--db",), str))
 JSON: tuple[Option, ...] = (("json", ("--json",), bool),)
+NO_PAGER: Option = ("no_pager", ("--no-pager",), bool)
+NO_COLOR: Option = ("no_color", ("--no-color",), bool)
 FILTERS: tuple[Option, ...] = (
     ("basin", ("--basin", "-b"), str),
     ("action", ("--action", "-a"), str),
@@ -27,7 +31,7 @@ FILTERS: tuple[Option, ...] = (
 )
 # command -> (function name in kb.cli.commands, positional (dest, nargs) or None, options)
 FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
-    "index": ("index", None, (("rebuild", ("--rebuild",), bool), *LOCATION)),
+    "index": ("index", None, (("rebuild", ("--rebuild",), bool), *LOCATION, NO_COLOR)),
     "search": (
         "search",
         ("words", "+"),
@@ -37,14 +41,17 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
             ("raw", ("--raw",), bool),
             *JSON,
             *LOCATION,
+            NO_PAGER,
+            NO_COLOR,
         ),
     ),
-    "list": ("list_", None, (*FILTERS, *JSON, *LOCATION)),
-    "show": ("show", ("ref", "?"), (("raw", ("--raw",), bool), *LOCATION)),
-    "timeline": ("timeline", None, (*FILTERS, *JSON, *LOCATION)),
-    "basins": ("basins", None, (*JSON, *LOCATION)),
-    "actions": ("actions", None, (FILTERS[0], *JSON, *LOCATION)),
-    "glossary": ("glossary", None, (*JSON, *LOCATION)),
+    "list": ("list_", None, (*FILTERS, *JSON, *LOCATION, NO_PAGER, NO_COLOR)),
+    "show": ("show", ("ref", "?"), (("raw", ("--raw",), bool), *LOCATION, NO_PAGER, NO_COLOR)),
+    "open": ("open_", ("ref", "?"), (*LOCATION, NO_COLOR)),
+    "timeline": ("timeline", None, (*FILTERS, *JSON, *LOCATION, NO_PAGER, NO_COLOR)),
+    "basins": ("basins", None, (*JSON, *LOCATION, NO_COLOR)),
+    "actions": ("actions", None, (FILTERS[0], *JSON, *LOCATION, NO_COLOR)),
+    "glossary": ("glossary", None, (*JSON, *LOCATION, NO_COLOR)),
     "agenda": (
         "agenda",
         None,
@@ -55,6 +62,7 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
             ("ics", ("--ics",), str),
             *JSON,
             *LOCATION,
+            NO_COLOR,
         ),
     ),
     "export": (
@@ -65,6 +73,7 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
             ("output", ("--output", "-o"), str),
             *FILTERS,
             *LOCATION,
+            NO_COLOR,
         ),
     ),
 }
@@ -127,20 +136,27 @@ def fast_call(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     return name, values
 
 
+COMPLETE_VAR = "_KB_COMPLETE"  # set by the shell's completion script (typer's name for it)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``kb`` script and of ``python -m kb``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    call = fast_call(args)
+    # Shell completion is typer's: its scripts run kb with no arguments, but whatever
+    # the arguments, a run with the variable set is a completion, as typer reads it.
+    call = None if os.environ.get(COMPLETE_VAR) else fast_call(args)
     if call is None:
         from kb.cli.app import app
 
         app(args=args, prog_name="kb")
         return
     name, values = call
+    color = not values.pop("no_color", False)
     if name != "index":
         _begin_scan(values)
-    from kb.cli import commands
+    from kb.cli import commands, render
 
+    render.use_color(color)
     raise SystemExit(commands.guarded(lambda: getattr(commands, name)(**values)))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from kb.add import (
     template,
 )
 from kb.cli import render
+from kb.cli.editor import run_editor
 from kb.config import Location
 from kb.errors import KbError, UsageError
 from kb.recaps.published import Draft, convert, parse_date
@@ -303,20 +303,3 @@ def _edit_until_valid(
         if draft.exists():
             render.note(f"Interrupted: {kept}.")
         raise
-
-
-def run_editor(path: Path) -> int:
-    """Run $VISUAL (else $EDITOR) on ``path``; its exit status."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
-    try:
-        argv = [*shlex.split(editor, posix=os.name != "nt"), str(path)]
-    except ValueError:
-        raise UsageError(
-            f"the editor command {editor!r} cannot be read (unbalanced quotes)"
-        ) from None
-    try:
-        return subprocess.run(argv, check=False).returncode
-    except OSError as exc:
-        raise KbError(
-            f"cannot run the editor {argv[0]!r} ({exc.strerror}); set VISUAL or EDITOR"
-        ) from None

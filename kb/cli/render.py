@@ -2,10 +2,16 @@
 
 Recap content is always handed to rich as ``Text`` (never as markup) and cleaned of
 control characters, so a recap cannot restyle or hijack the terminal.
+
+Colours: rich's own rules (none when the output is not a terminal, ``NO_COLOR``,
+``FORCE_COLOR``, nothing but text with ``TERM=dumb``), and ``--no-color`` (see
+:func:`use_color`). Long output on a terminal goes through a pager (see :func:`paged`).
 """
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,16 +37,169 @@ HIGHLIGHT = "bold black on yellow"
 SECTIONS_SHOWN = 3
 
 
+class _Output:
+    """How this run prints: colours on or off (--no-color), and the console that
+    collects stdout while a pager may be needed."""
+
+    color = True
+    capture: Console | None = None
+
+
+def use_color(on: bool) -> None:
+    """``--no-color``: no colours on stdout or stderr, as with ``NO_COLOR`` (bold and dim
+    stay, so matches still stand out)."""
+    _Output.color = on
+
+
+def _no_color() -> bool | None:
+    return None if _Output.color else True  # None: rich reads NO_COLOR
+
+
 def stdout() -> Console:
+    if _Output.capture is not None:
+        return _Output.capture
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, no_color=_no_color())
 
 
 def stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, no_color=_no_color())
+
+
+def on_terminal() -> bool:
+    """Whether stdout is a terminal: someone reads it (search results are numbered)."""
+    return sys.stdout.isatty()
+
+
+# -- the pager --------------------------------------------------------------------------
+
+NO_PAGER = ("", "cat")  # $KB_PAGER or $PAGER set to one of these: no pager, as git does
+
+
+def _pager_setting() -> tuple[str, str] | None:
+    """(variable, command) of the pager to use: $KB_PAGER, else $PAGER, else ("", "")
+    for ``less -R`` if found; None when the variable says no pager."""
+    for name in ("KB_PAGER", "PAGER"):
+        value = os.environ.get(name)
+        if value is not None:
+            return None if value.strip() in NO_PAGER else (name, value)
+    return "", ""
+
+
+@contextmanager
+def paged(enabled: bool = True) -> Iterator[None]:
+    """What the block prints on stdout goes through a pager when stdout is a terminal
+    and it is longer than the screen: ``$KB_PAGER``, else ``$PAGER``, else ``less -R``
+    where it is installed, with ``LESS=FRX`` when LESS is unset (as git does), so that
+    colours pass. Never when stdout is not a terminal, nor on a dumb one (TERM=dumb)."""
+    setting = _pager_setting() if enabled and _Output.capture is None and on_terminal() else None
+    if setting is None or os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        yield
+        return
+    from rich.console import Console
+
+    screen = stdout()
+    _Output.capture = Console(
+        file=_Collected(screen.encoding),
+        force_terminal=True,
+        color_system=screen.color_system,  # type: ignore[arg-type]
+        width=screen.width,
+        height=screen.height,
+        no_color=screen.no_color,
+        highlight=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+    collected = _Output.capture.file
+    assert isinstance(collected, _Collected)
+    try:
+        yield
+    except BaseException:
+        sys.stdout.write(collected.getvalue())  # what was printed before it went wrong
+        raise
+    finally:
+        _Output.capture = None
+    text = collected.getvalue()
+    if text.count("\n") < screen.height:
+        sys.stdout.write(text)
+    else:
+        _page(text, setting)
+
+
+class _Collected(io.StringIO):
+    """Collects what would go to the terminal, with the terminal's encoding (rich picks
+    its characters by it)."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__()
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+
+def _page(text: str, setting: tuple[str, str]) -> None:
+    import shlex
+    import signal
+    import subprocess
+
+    name, command = setting
+    data = text.encode(sys.stdout.encoding or "utf-8")  # fails as a write to stdout would
+    if not name:
+        argv = _less()
+        if argv is None:  # no pager installed: as if there were none asked for
+            sys.stdout.write(text)
+            return
+    else:
+        try:
+            argv = shlex.split(command, posix=os.name != "nt")
+        except ValueError:
+            sys.stdout.write(text)
+            _warn(f"${name} {command!r} cannot be read (unbalanced quotes); shown without pager")
+            return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # quit when done, colours as they are, text left on screen
+    env.setdefault("LV", "-c")
+    sys.stdout.flush()
+    try:
+        pager = subprocess.Popen(argv, stdin=subprocess.PIPE, env=env)
+    except OSError as exc:
+        sys.stdout.write(text)
+        what = f"${name} ({command})" if name else "less"
+        _warn(f"cannot run the pager {what}: {exc.strerror}; set KB_PAGER, or pass --no-pager")
+        return
+    # Ctrl-C in the pager is the pager's: kb waits for it to end, as git does.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        assert pager.stdin is not None
+        try:
+            pager.stdin.write(data)
+            pager.stdin.close()
+        except OSError:  # the pager was left before reading everything
+            pass
+        pager.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _warn(line: str) -> None:
+    from rich.text import Text
+
+    stderr().print(Text.assemble(("warning: ", "yellow"), clean(line)))
+
+
+def _less() -> list[str] | None:
+    """``less -R`` when less is on the PATH (found without importing shutil)."""
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        for name in ("less", "less.exe") if os.name == "nt" else ("less",):
+            path = os.path.join(folder or ".", name)
+            if os.path.isfile(path) and os.access(path, os.X_OK):
+                return [path, "-R"]
+    return None
 
 
 def error(message: str) -> None:
@@ -132,10 +291,12 @@ def sync_summary(report: SyncReport) -> None:
     )
 
 
-def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit: int) -> None:
-    """Each recap: a header line (date, basin, title), its matching sections (heading,
-    then the snippet), and the command that shows it. Laid out here and printed as one
-    Text, as the timeline is."""
+def search_results(
+    hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit: int, numbered: bool = False
+) -> None:
+    """Each recap: a header line (its number when ``numbered``, date, basin, title), its
+    matching sections (heading, then the snippet), and the command that shows it. Laid
+    out here and printed as one Text, as the timeline is."""
     from rich.text import Text
 
     console = stdout()
@@ -144,8 +305,10 @@ def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit
         return
     width = console.width
     out = Text()
-    for hit in hits:
+    digits = len(str(len(hits)))
+    for number, hit in enumerate(hits, 1):
         header = Text.assemble(
+            (f"{number:>{digits}}  " if numbered else "", "bold magenta"),
             (hit.date, "bold"),
             "  ",
             (vocab.basin_name(hit.basin), basin_style(vocab, hit.basin)),
@@ -168,7 +331,9 @@ def search_results(hits: list[RecapHit], vocab: Vocabulary, query: str, *, limit
         out.append_text(_fitted(console, command, width - 2, "\n  "))
         out.append("\n\n")
     more = " (--limit shows more)" if len(hits) >= limit else ""
-    out.append(_recaps(len(hits)) + more, style="dim")
+    if numbered:
+        more += "; kb show N shows the Nth"
+    out.append_text(_fitted(console, Text(_recaps(len(hits)) + more, style="dim"), width, "\n"))
     console.print(out, no_wrap=True, overflow="ignore")  # its lines are fitted already
 
 
@@ -313,7 +478,8 @@ def recap(meta: dict[str, Any], body: str, vocab: Vocabulary) -> None:
 
 def raw(text: str) -> None:
     """The file as it is; cleaned of control characters only when shown on a terminal."""
-    sys.stdout.write(clean(text) if sys.stdout.isatty() else text)
+    out = _Output.capture.file if _Output.capture is not None else sys.stdout
+    out.write(clean(text) if on_terminal() else text)
 
 
 # -- timeline, basins, actions ----------------------------------------------------------

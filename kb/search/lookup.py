@@ -1,4 +1,4 @@
-"""``kb list`` and ``kb show``: recaps by filters, one recap by reference."""
+"""``kb list``, ``kb show`` and ``kb open``: recaps by filters, one recap by reference."""
 
 from __future__ import annotations
 
@@ -33,6 +33,23 @@ def _decoded(row: sqlite3.Row) -> dict[str, Any]:
         if key in out:
             out[key] = json.loads(out[key]) if out[key] else []
     return out
+
+
+def find_recap(conn: sqlite3.Connection, loc: Location, ref: str) -> dict[str, Any]:
+    """One recap by id, file path, unambiguous id prefix, or number in the last search
+    shown on a terminal (see kb.search.last)."""
+    from kb.search.last import result_id
+
+    picked = result_id(loc.index_file, ref)
+    if picked is None:
+        return get_recap(conn, loc, ref)
+    try:
+        return get_recap(conn, loc, picked)
+    except NotFoundError:
+        raise NotFoundError(
+            f"result {ref} of the last search, {picked}, is no longer in the knowledge base; "
+            "search again"
+        ) from None
 
 
 def get_recap(conn: sqlite3.Connection, loc: Location, ref: str) -> dict[str, Any]:

@@ -20,7 +20,17 @@ from kb.index import fts
 from kb.recaps.vocab import Vocabulary
 from kb.search.filters import Filters, parse_day, where_clause
 from kb.search.hits import RecapHit, SectionHit
-from kb.search.query import ALL, Features, Parsed, Term, Word, build, expression, parse
+from kb.search.query import (
+    ALL,
+    Features,
+    Node,
+    Parsed,
+    Term,
+    Word,
+    build,
+    expression,
+    parse,
+)
 from kb.search.query import synonym_groups as _synonym_groups
 from kb.search.snippets import Matcher, mark, snippet
 from kb.text import french
@@ -59,12 +69,14 @@ def search(
     if not any(not w.negated for w in words):
         what = "only excluded words" if words else "no word to search for"
         raise UsageError(f"query {text!r} has {what}; add a word to search for")
-    query = _Query(conn, vocab, features, filters)
+    query = _Query(conn, vocab, features, filters, parsed.tree)
     terms = query.terms(words)
     rows = query.ranked(terms, limit)
     notes: list[str] = []
-    if not rows and features.typos:
-        fixed, notes = query.corrected(words)
+    # A word of an OR group that is in no recap finds nothing even when the other
+    # members find recaps: it is corrected (or gets "did you mean") all the same.
+    if features.typos and (not rows or parsed.either):
+        fixed, notes = query.corrected(words, only=parsed.either if rows else None)
         if fixed != words:
             terms = query.terms(fixed)
             rows = query.ranked(terms, limit)
@@ -121,15 +133,25 @@ def _merge(options: Filters, inline: Filters) -> Filters:
 
 class _Query:
     def __init__(
-        self, conn: sqlite3.Connection, vocab: Vocabulary, features: Features, filters: Filters
+        self,
+        conn: sqlite3.Connection,
+        vocab: Vocabulary,
+        features: Features,
+        filters: Filters,
+        tree: Node | None = None,
     ) -> None:
         self.conn = conn
         self.features = features
         self.filters = filters
+        self.tree = tree  # how the words combine (OR groups)
         self.groups = _synonym_groups(vocab.glossary, features) if features.glossary else []
 
     def terms(self, words: Sequence[Word]) -> list[Term]:
-        return build(words, self.features, self.groups)
+        return build(words, self.features, self.groups, self.tree)
+
+    def term(self, word: Word) -> Term:
+        """One word's term, on its own."""
+        return build([word], self.features, self.groups)[0]
 
     def ranked(self, terms: list[Term], limit: int, *, every: bool = True) -> list[sqlite3.Row]:
         """Matching recaps, best first. With every word required, the recaps that match
@@ -168,15 +190,18 @@ class _Query:
         sql = "SELECT 1 FROM recaps_fr WHERE recaps_fr MATCH ? LIMIT 1"
         return self.conn.execute(sql, (match,)).fetchone() is not None
 
-    def corrected(self, words: list[Word]) -> tuple[list[Word], list[str]]:
+    def corrected(
+        self, words: list[Word], only: frozenset[int] | None = None
+    ) -> tuple[list[Word], list[str]]:
         """Words that are in no recap replaced by the only close word of the index, if
-        there is one; a note for each word that is in no recap."""
+        there is one; a note for each word that is in no recap. ``only``: the positions
+        of the words to look at (all by default)."""
         out, notes = list(words), []
         positive = sum(not w.negated for w in words)
         for i, word in enumerate(words):
-            if word.negated or not word.plain or word.forms:
+            if word.negated or not word.plain or word.forms or (only is not None and i not in only):
                 continue
-            if self.exists(self.terms([word])[0]):
+            if self.exists(self.term(word)):
                 continue
             close = close_words(self.conn, word.keys[0])
             if close.best:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from kb.search.hits import MARK_END, MARK_START, SNIPPET_TOKENS
-from kb.search.query import Alt, Features, Term
+from kb.search.query import Alt, Features, Term, leaves
 from kb.text import french
 
 _SENTENCE_END = frozenset(".!?:;\n")
@@ -29,7 +29,7 @@ class Matcher:
     """Finds where the positive terms of a query occur in a text."""
 
     def __init__(self, terms: Sequence[Term], features: Features) -> None:
-        self.alts = [(i, a) for i, t in enumerate(terms) if not t.negated for a in t.alts]
+        self.alts = [(i, a) for i, t in enumerate(terms) if not t.negated for a in leaves(t)]
         self.forms = features.inclusive
         # What a token must be for any alternative to start there: most tokens of a text
         # are none of these, and are passed over with two set lookups.

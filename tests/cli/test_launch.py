@@ -62,6 +62,13 @@ def test_every_reading_command_has_a_fast_path() -> None:
         ["index"],
         ["search", "x", "--basin", "centre"],
         ["show", "2025"],
+        ["search", "helpdesk OR (palliatifs | HD)", "--no-pager", "--no-color"],
+        ["show", "2025-02-20-centre-ouest", "--no-pager"],
+        ["timeline", "--basin", "sud", "--no-color", "--no-pager"],
+        ["list", "--no-pager"],
+        ["glossary", "--no-color"],
+        ["show", "1"],
+        ["open", "zzz"],
     ],
 )
 def test_fast_path_prints_what_typer_prints(
@@ -94,11 +101,29 @@ def test_fast_path_prints_what_typer_prints(
         ["search", "x", "--colour"],
         ["list", "--bas", "sud"],
         ["show"],
+        ["open"],
         ["add", "draft.md"],
+        ["--install-completion"],
+        ["--show-completion", "bash"],
+        ["search", "x", "--no-colour"],
     ],
 )
 def test_everything_else_goes_to_typer(args: list[str]) -> None:
     assert fast_call(args) is None
+
+
+def test_a_completion_goes_to_typer_whatever_the_arguments(
+    kb_dir: Path, run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("index")
+    monkeypatch.setenv("_KB_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "kb search x --basin centre")
+    monkeypatch.setenv("COMP_CWORD", "4")
+    for args in ([], ["search", "helpdesk"]):  # shells pass none; typer ignores any
+        with pytest.raises(SystemExit) as exit_info:
+            main(args)
+        assert exit_info.value.code == 0
+        assert capsys.readouterr().out == "centre-ouest\n"
 
 
 def test_a_search_does_not_import_what_it_does_not_use(kb_dir: Path, run: Run) -> None:
@@ -108,7 +133,8 @@ def test_a_search_does_not_import_what_it_does_not_use(kb_dir: Path, run: Run) -
         "try:\n    main(['search', 'helpdesk', '--kb-dir', sys.argv[1]])\n"
         "except SystemExit:\n    pass\n"
         "heavy = [m for m in ('typer', 'click', 'yaml', 'frontmatter', 'sqlite_utils',"
-        " 'json', 'shutil', 'icalendar', 'starlette', 'jinja2', 'uvicorn', 'markdown_it',"
+        " 'json', 'shutil', 'subprocess', 'shlex', 'tempfile', 'kb.cli.complete',"
+        " 'kb.cli.editor', 'icalendar', 'starlette', 'jinja2', 'uvicorn', 'markdown_it',"
         " 'zoneinfo') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )

@@ -293,6 +293,53 @@ def test_excluded_words_leave_out_recaps(bundled: Kb) -> None:
     assert SE_2024 not in bundled.ids("bassin -hôpitaux")
 
 
+# -- OR, | and parentheses --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["helpdesk OR palliatifs", "helpdesk | palliatifs", "HD|palliatif"]
+)
+def test_either_word_finds_the_recaps_of_each(bundled: Kb, query: str) -> None:
+    outcome = bundled.search(query)
+    assert {h.id for h in outcome.hits} == {CO_2025_02, CO_2025_06}
+    assert outcome.notes == []  # no fallback: every term matched
+    assert "Le [Helpdesk] du bassin" in marked(outcome) or "recours au [HD]" in marked(outcome)
+    assert "soins [palliatifs]" in marked(outcome)
+
+
+def test_a_group_is_one_term_beside_the_other_words(bundled: Kb) -> None:
+    # No recap has palliatifs and either of the others: recaps with some, as for words.
+    outcome = bundled.search("(helpdesk | HD) palliatifs")
+    assert {h.id for h in outcome.hits} == {CO_2025_02, CO_2025_06}
+    assert outcome.notes == [FALLBACK_NOTE]
+    assert bundled.ids("(helpdesk | maraudes) palliatifs") == [CO_2025_06]
+
+
+def test_words_in_parentheses_must_all_match_as_a_member(bundled: Kb) -> None:
+    assert kb_set(bundled, "santé") == {SUD_2023, SE_2024, CO_2024, CO_2025_02, CO_2025_06}
+    assert kb_set(bundled, "(santé mentale) OR interbassins") == {SUD_2023, CO_2025_06, CO_2024}
+
+
+def test_a_group_is_left_out_with_a_dash(bundled: Kb) -> None:
+    assert kb_set(bundled, "-(helpdesk | palliatifs) prévention") == {SUD_2023, SE_2024}
+    assert kb_set(bundled, "-(santé mentale) santé") == {SE_2024, CO_2024, CO_2025_02}
+
+
+def test_a_member_in_no_recap_is_corrected_or_noted(bundled: Kb) -> None:
+    outcome = bundled.search("helpdsk OR palliatifs")
+    assert {h.id for h in outcome.hits} == {CO_2025_02, CO_2025_06}
+    assert outcome.notes == ["helpdsk: did you mean helpdesk? Showing results for it."]
+    outcome = bundled.search("zorglub OR helpdesk")
+    assert [h.id for h in outcome.hits] == [CO_2025_02]
+    assert outcome.notes == ["zorglub: in no recap."]
+
+
+def test_matches_as_written_come_first_in_or_groups_too(bundled: Kb) -> None:
+    # "porte" as written is in "Pousse ma porte" (2025-02); "portes ouvertes" only
+    # through its stem (2024-02 has no "porte" as written).
+    assert bundled.ids("porte | zorglub")[:2] == [CO_2025_02, CO_2024]
+
+
 # -- highlights -------------------------------------------------------------------------
 
 

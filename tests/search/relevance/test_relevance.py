@@ -36,6 +36,7 @@ def test_the_judged_set_covers_every_kind_of_query() -> None:
         "phrase",
         "filter",
         "fallback",
+        "or",
     }
     recaps = {p.stem for p in (ROOT / "recaps").glob("*.md")}
     for judged in JUDGED:

@@ -1,0 +1,30 @@
+"""Running the reader's editor ($VISUAL, else $EDITOR) on a file: ``kb add``'s template
+and ``kb open``. No typer here: ``kb open`` starts through the fast launcher."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+
+from kb.errors import KbError, UsageError
+
+
+def run_editor(path: str | os.PathLike[str]) -> int:
+    """Run $VISUAL (else $EDITOR) on ``path``; its exit status."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
+    try:
+        command = shlex.split(editor, posix=os.name != "nt")
+    except ValueError:
+        raise UsageError(
+            f"the editor command {editor!r} cannot be read (unbalanced quotes)"
+        ) from None
+    if not command:
+        raise UsageError("no editor: set VISUAL or EDITOR (export EDITOR=nano)")
+    argv = [*command, os.fspath(path)]
+    try:
+        return subprocess.run(argv, check=False).returncode
+    except OSError as exc:
+        raise KbError(
+            f"cannot run the editor {argv[0]!r} ({exc.strerror}); set VISUAL or EDITOR"
+        ) from None
