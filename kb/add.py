@@ -25,7 +25,7 @@ from kb.errors import KbError, RecapError
 from kb.index.folder import scan
 from kb.index.sync import SyncReport, sync
 from kb.recaps.actions import detect_actions
-from kb.recaps.published import MONTH_NAMES
+from kb.recaps.dates import MONTH_NAMES
 from kb.recaps.recap import FIELDS, Recap, check_frontmatter, decode, parse_recap, split_sections
 from kb.recaps.vocab import Vocabulary
 

@@ -35,7 +35,8 @@ from kb.add import (
 from kb.cli import render
 from kb.config import Location
 from kb.errors import KbError, UsageError
-from kb.recaps.published import Draft, convert, parse_date
+from kb.recaps.dates import parse_date
+from kb.recaps.published import Draft, convert
 from kb.recaps.recap import FIELDS
 from kb.recaps.vocab import Vocabulary, load_vocabulary
 

@@ -10,7 +10,8 @@ import pytest
 from kb.add import compose
 from kb.errors import UsageError
 from kb.recaps.actions import detect_actions
-from kb.recaps.published import convert, find_dates, parse_date, structure
+from kb.recaps.dates import find_dates, parse_date
+from kb.recaps.published import convert, structure
 from kb.recaps.recap import FIELDS, body_of, parse_recap
 from kb.recaps.vocab import defaults
 from tests.conftest import BUNDLED, SEEDS
