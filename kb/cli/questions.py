@@ -22,6 +22,7 @@ import typer
 from kb.add import (
     NOTE,
     STDIN,
+    UTF_8,
     Plan,
     commit,
     compose,
@@ -110,7 +111,9 @@ def _dry_run(plan: Plan, opts: Options) -> None:
 
 def add_text(loc: Location, source: str, opts: Options) -> None:
     data, shown = read_input(source)
-    text = read_text(data, shown)
+    text, encoding = read_text(data, shown)
+    if encoding != UTF_8:
+        render.note(f"{shown}: not UTF-8; read as {encoding}.")
     if text.startswith("---"):
         raise UsageError(
             f"{shown} already starts with a frontmatter: add it as a Markdown recap, "
