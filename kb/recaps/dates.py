@@ -43,13 +43,20 @@ MONTH_NAMES = (
 )
 # "1er", "1^{er}" (as the web page was saved), "1ᵉʳ", "1<sup>er</sup>"
 _FIRST = r"(?:\s*(?:er|ᵉʳ|\^\{er\}|\^er|<sup>er</sup>))?"
-# "20 et 21 février 2025", "20-21 février": the workshop's date is the first day.
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+# "20 et 21 février 2025", "20-21 février", "du 3 au 7 novembre": a date over several
+# days; group 2 is how the days are joined ("au" for a span).
 _FRENCH_DATE = re.compile(
-    rf"(?<![\w/.])(?:([0-3]?\d){_FIRST}\s*(?:et|au|&|-|–)\s*)?"
+    rf"(?<![\w/.])(?:([0-3]?\d){_FIRST}\s*(et|au|&|-|–)\s*)?"
     rf"([0-3]?\d){_FIRST}\s+([^\W\d_]{{3,9}})\.?(?:\s+(\d{{4}}))?(?!\w)",
     re.I,
 )
-_NUMERIC_DATE = re.compile(r"(?<![\w/.])([0-3]?\d)[/.]([01]?\d)[/.](\d{4})(?![\w/]|\.\d)")
+# 13/02/2025, 13.02.2025, and with a two-digit year only when day and month have two
+# digits too (13.02.25): "2.1.10" is a version number, not a day.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\w/.])(?:([0-3]?\d)[/.]([01]?\d)[/.](\d{4})|([0-3]\d)([/.])([01]\d)\5(\d{2}))"
+    r"(?![\w/]|[.,]\d)"
+)
 _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 
 
@@ -64,6 +71,13 @@ class DateMatch:
     year: int | None
     month: int
     day: int
+    last_day: int | None = None  # a date over several days: its last day
+    joiner: str = ""  # how the days are joined: "au" (a span), "et", "-"
+
+    @property
+    def span(self) -> bool:
+        """Several days: "du 3 au 7 novembre", "20 et 21 février"."""
+        return self.last_day is not None
 
     @property
     def valid(self) -> bool:
@@ -83,17 +97,33 @@ def day_problem(year: int, month: int, day: int) -> str | None:
 
 
 def find_dates(text: str) -> list[DateMatch]:
-    """Every date in ``text`` ("20 février 2025", "1er juin", "13/02/2025", "2025-02-13"),
-    in order of appearance."""
+    """Every date in ``text`` ("20 février 2025", "1er juin", "13/02/2025", "13.02.25",
+    "2025-02-13"), in order of appearance. A date over several days ("20 et 21
+    février") is one match, on its first day."""
     found = []
     for m in _FRENCH_DATE.finditer(text):
-        month = MONTHS.get(fold(m.group(3)))
+        month = MONTHS.get(fold(m.group(4)))
         if month is not None:
-            year = int(m.group(4)) if m.group(4) else None
-            day = int(m.group(1) or m.group(2))
-            found.append(DateMatch(m.start(), m.end(), m.group(0), year, month, day))
+            year = int(m.group(5)) if m.group(5) else None
+            first, joiner, last = m.group(1), (m.group(2) or "").lower(), int(m.group(3))
+            day = int(first) if first else last
+            found.append(
+                DateMatch(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    year,
+                    month,
+                    day,
+                    last if first else None,
+                    joiner,
+                )
+            )
     for m in _NUMERIC_DATE.finditer(text):
-        day, month, year = (int(g) for g in m.groups())
+        if m.group(1):
+            day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        else:  # a two-digit year: this century's
+            day, month, year = int(m.group(4)), int(m.group(6)), 2000 + int(m.group(7))
         found.append(DateMatch(m.start(), m.end(), m.group(0), year, month, day))
     for m in _ISO_DATE.finditer(text):
         year, month, day = (int(g) for g in m.groups())
@@ -101,10 +131,14 @@ def find_dates(text: str) -> list[DateMatch]:
     return sorted(found, key=lambda d: d.start)
 
 
+_WEEKDAY_FIRST = re.compile(rf"^(?:{'|'.join(WEEKDAYS)})\s+", re.I)
+
+
 def parse_date(text: str, *, option: str = "--date") -> str:
-    """A day the user typed (2025-02-20, 20/02/2025, "20 février 2025") as ISO text."""
-    value = text.strip()
-    dates = [d for d in find_dates(value) if d.year is not None]
+    """A day the user typed (2025-02-20, 20/02/2025, 20.02.25, "jeudi 20 février 2025")
+    as ISO text."""
+    value = _WEEKDAY_FIRST.sub("", text.strip())
+    dates = [d for d in find_dates(value) if d.year is not None and not d.span]
     if len(dates) != 1 or dates[0].raw.strip() != value:
         raise UsageError(
             f"{option} {text!r}: expected a date like 2025-02-20, 20/02/2025 or 20 février 2025"

@@ -9,7 +9,12 @@ The structure keeps every word, in order: only line breaks, blank lines, bullet 
 and heading marks change. The rules were drawn from the hand-made conversions of the
 first five recaps:
 
-- the first line is the title (``#``); ``#``-headings keep their rank below it;
+- a first line ``source: URL`` (a web page's address) is the ``source`` field, not text;
+- the first line is the title (``#``), unless it is the page's chrome: a section name
+  above a date line ("Actualités", "18 Mar"), a date or publication line, share links, a
+  banner ("… : inscriptions jusqu'au 30 avril → ici"), an announcement ("Save the
+  date …"); those lines stay, in their order, right under the title;
+- ``#``-headings keep their rank below the title;
 - a short line that stands alone and introduces what follows becomes a ``##`` heading
   (its trailing ``:`` dropped); of several such lines in a row, the last one without a
   colon is the heading ("Extraits choisis :" then "Avancement du plan d'actions");
@@ -27,8 +32,19 @@ from typing import Any
 
 from kb.recaps.actions import detect_actions
 from kb.recaps.dates import find_dates
-from kb.recaps.facts import read_fields
-from kb.recaps.recap import split_sections
+from kb.recaps.facts import READ_FIELDS, read_facts
+from kb.recaps.reading import (
+    A_WORKSHOP,
+    FOUND,
+    GIVEN,
+    GUESSED,
+    INFERRED,
+    WORKSHOP,
+    Kind,
+    PublishedText,
+    Reading,
+)
+from kb.recaps.recap import REQUIRED, split_sections
 from kb.recaps.vocab import Vocabulary
 
 # -- structure --------------------------------------------------------------------------
@@ -59,6 +75,7 @@ class Part:
     kind: str
     lines: list[str]
     level: int = 0
+    lead: bool = False  # the page's chrome, before the title in the text
 
     @property
     def text(self) -> str:
@@ -193,19 +210,70 @@ def _title_like(part: Part) -> bool:
 
 
 def structure(text: str) -> tuple[str | None, list[Part]]:
-    """The title (or None) and the parts of the body, headings decided."""
+    """The title (or None) and the parts of the body, headings decided. The parts that
+    came before the title (the page's chrome) come first, marked ``lead``."""
     parts: list[Part] = []
     for block in _blocks(normalize(text)):
         for part in _segment(block):
             parts.extend(_shape_paragraph(part.lines) if part.kind == "para" else [part])
     title = None
     title_level = 0
-    if parts and _title_like(parts[0]):
-        first = parts.pop(0)
+    at = _title_index(parts)
+    if at is not None:
+        first = parts.pop(at)
         title, title_level = _strip_bold(first.lines[0]), first.level
+        for lead in parts[:at]:
+            lead.lead = True
     _promote_headings(parts)
     _rank_headings(parts, title_level)
     return title, parts
+
+
+LEAD_MAX = 6  # the title is among the first parts, or there is none
+SECTION_WORDS = 4  # "Les Ateliers du Changement": a site's section, above a date line
+_CHROME = re.compile(
+    r"^(?:publié|posté|mis en ligne|mise en ligne|mis à jour|mise à jour|partager|share"
+    r"|imprimer|save the date|à vos agendas|inscriptions?)\b|→|jusqu['’]",
+    re.I,
+)
+_DATE_LINE = re.compile(
+    r"^(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+    r"[0-3]?\d(?:er)?\s+[^\W\d_]{3,9}\.?(?:\s+\d{4})?$|^[0-3]?\d[/.][01]?\d[/.]\d{2,4}$",
+    re.I,
+)
+
+
+def _chrome(part: Part) -> bool:
+    """A part of the page around the recap: a date or publication line, share links, a
+    banner that links elsewhere, an announcement."""
+    if part.kind != "para" or len(part.lines) != 1:
+        return False
+    line = part.lines[0].strip("*_ ")
+    return bool(_CHROME.search(line) or _DATE_LINE.match(line))
+
+
+def _title_index(parts: list[Part]) -> int | None:
+    """Where the title is: the first part that reads as one, past the page's chrome; a
+    short line followed by chrome then a fuller title is the site's section name."""
+    found: int | None = None
+    section = False
+    for i, part in enumerate(parts[:LEAD_MAX]):
+        if _chrome(part):
+            section = found is not None  # "Actualités", then "18 Mar": a section name
+            continue
+        if not _title_like(part):
+            break
+        if found is not None and not section:
+            break
+        found = i
+        text = part.lines[0]
+        if part.kind == "heading" or len(text.split()) > SECTION_WORDS or _DIGIT.search(text):
+            break
+        section = False
+    return found
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _strip_bold(text: str) -> str:
@@ -217,7 +285,10 @@ def _promote_headings(parts: list[Part]) -> None:
     candidates = [
         i
         for i, p in enumerate(parts)
-        if p.kind == "para" and len(p.lines) == 1 and _heading_like(p.lines[0], colon=True)
+        if p.kind == "para"
+        and not p.lead
+        and len(p.lines) == 1
+        and _heading_like(p.lines[0], colon=True)
     ]
     runs: list[list[int]] = []
     for i in candidates:
@@ -257,25 +328,92 @@ def render_body(title: str | None, parts: list[Part]) -> str:
 @dataclass
 class Draft:
     """What the importer made of a text: frontmatter fields, Markdown body, and for each
-    field it could not fill, why (``missing``: field -> reason)."""
+    field it could not fill, why (``missing``: field -> reason).
+
+    ``readings`` keeps each field as read, with how sure kb is and the words it came from
+    (kb.recaps.reading); ``fields`` holds only what may be written: values found,
+    inferred or given. ``kind`` says what the text looks like (a workshop recap, or not).
+    """
 
     fields: dict[str, Any]
     body: str
     title: str | None
     missing: dict[str, str] = field(default_factory=dict)
+    readings: dict[str, Reading] = field(default_factory=dict)
+    kind: Kind = A_WORKSHOP
 
     @property
     def headings(self) -> list[str]:
         return [s.heading for s in split_sections(self.body)[1] if s.heading]
 
+    @property
+    def workshop(self) -> bool:
+        return self.kind.name == WORKSHOP
+
+    def unsure(self) -> list[str]:
+        """The required fields (date, basin) kb cannot write as read: only guessed, or
+        not in the text."""
+        return [key for key in REQUIRED if key not in self.fields]
+
+    def inferred(self) -> list[tuple[str, Reading]]:
+        """The fields written from an inference, each with its note (to be said)."""
+        return [
+            (key, r)
+            for key, r in self.readings.items()
+            if r.confidence == INFERRED and key in self.fields
+        ]
+
+    def set(self, key: str, value: Any) -> None:
+        """A value the person gave (an option, an answer): written as given."""
+        self.fields[key] = value
+        self.readings[key] = Reading(value, GIVEN)
+        self.missing.pop(key, None)
+
+
+_SOURCE = re.compile(r"\A\s*source\s*:\s*(\S[^\n]*?)\s*(?:\n|\Z)", re.I)
+
+
+def split_source(text: str) -> tuple[str | None, str]:
+    """A first line ``source: URL`` (``Source : URL``): the URL, and the text without it."""
+    text = normalize(text)
+    m = _SOURCE.match(text)
+    if m is None:
+        return None, text
+    return m.group(1), text[m.end() :]
+
 
 def convert(text: str, vocab: Vocabulary, *, date: str | None = None) -> Draft:
     """Turn a published recap into frontmatter fields and a Markdown body. ``date``, when
     known, is the workshop's date (a year-less "5 juin" is read as the next one after)."""
+    source, text = split_source(text)
     title, parts = structure(text)
     body = render_body(title, parts)
-    texts = [p.text for p in parts]
-    fields, missing = read_fields(title, texts, vocab, date=date)
-    fields["actions"] = detect_actions(vocab, split_sections(body)[1])
+    actions = detect_actions(vocab, split_sections(body)[1])
+    lead = [p.text for p in parts if p.lead]
+    rest = [p.text for p in parts if not p.lead]
+    paras = (*lead, *([title] if title else []), *rest)
+    published = PublishedText(title, paras, len(lead) if title else None)
+    kind, readings = read_facts(published, vocab, date=date, actions=actions)
+    if source:
+        readings["source"] = Reading(source, FOUND, f"source: {source}")
+    fields: dict[str, Any] = {}
+    missing: dict[str, str] = {}
+    for key in (*READ_FIELDS, "source"):
+        reading = readings.get(key, Reading())
+        if reading.sure:
+            fields[key] = reading.value
+        elif key in REQUIRED:
+            missing[key] = _why_missing(reading)
+        elif key != "source":
+            missing[key] = "not stated"
+    fields["actions"] = actions
     fields["tags"] = []
-    return Draft(fields, body, title, missing)
+    return Draft(fields, body, title, missing, readings, kind)
+
+
+def _why_missing(reading: Reading) -> str:
+    if reading.confidence == GUESSED:
+        return f"only guessed: {reading.value}, {reading.note}"
+    if reading.note:
+        return reading.note
+    return "not stated"

@@ -219,3 +219,30 @@ def test_a_workshop_over_two_days_is_dated_by_its_first() -> None:
         (2025, 2, 20)
     ]
     assert [(d.month, d.day) for d in find_dates("les 20-21 février")] == [(2, 20)]
+
+
+def test_numeric_dates_with_two_digit_years_and_spans() -> None:
+    [adc] = find_dates("ADC du 16.10.25 – Bassin Nord-Est")
+    assert (adc.year, adc.month, adc.day, adc.span) == (2025, 10, 16, False)
+    [span] = find_dates("du 3 au 7 novembre 2025")
+    assert (span.day, span.last_day, span.joiner, span.span) == (3, 7, "au", True)
+    assert find_dates("version 2.1.10, tél. 02.880.29.85") == []
+    assert parse_date("jeudi 13 février 2025") == parse_date("13.02.25") == "2025-02-13"
+    with pytest.raises(UsageError, match="expected a date"):
+        parse_date("du 3 au 7 novembre 2025")
+
+
+def test_a_source_line_is_a_field_and_page_chrome_stays_under_the_title() -> None:
+    text = (
+        "Source\u00a0: https://example.org/adc\n\nActualités\n\n18 Mar\n\n"
+        "Retour sur l’Atelier du Changement du 3 mars 2025\n\nLe bassin Sud a réuni 12 "
+        "participant·es.\n"
+    )
+    draft = convert(text, defaults())
+    assert draft.fields["source"] == "https://example.org/adc"
+    assert draft.title == "Retour sur l’Atelier du Changement du 3 mars 2025"
+    assert draft.body == (
+        "# Retour sur l’Atelier du Changement du 3 mars 2025\n\nActualités\n\n18 Mar\n\n"
+        "Le bassin Sud a réuni 12 participant·es.\n"
+    )
+    assert (draft.fields["date"], draft.readings["date"].confidence) == ("2025-03-03", "found")
