@@ -124,7 +124,10 @@ def read_basin(
         return Reading(note="a newsletter index names the basins of its articles")
     named = _named_basin(text.full, vocab)
     if named:
-        return Reading(named[0], FOUND, named[1])
+        slug, words = named
+        return Reading(
+            slug, FOUND, words, candidates=(Candidate(slug, words, "named in the text"),)
+        )
     hints = _place_hints(text.full, vocab)
     for slug in actions:
         action = vocab.action(slug)
@@ -139,7 +142,7 @@ def read_basin(
         note = f"no basin named; inferred from the places and actions it names ({names})"
         return Reading(ranked[0], INFERRED, names, note, candidates)
     of = "; ".join(f"{c.phrase} ({vocab.basin_name(c.value)})" for c in candidates)
-    note = f"no basin named; the places and actions it names are of several basins: {of}"
+    note = f"no basin named, and the places and actions it names are of several: {of}"
     return Reading(ranked[0], GUESSED, candidates[0].phrase, note, candidates)
 
 

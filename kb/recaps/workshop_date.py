@@ -240,7 +240,7 @@ def _tied_date(text: PublishedText, tied: list[Mention], found: list[Mention]) -
             values[0],
             GUESSED,
             candidates[0].phrase,
-            "the text ties several dates to the workshop",
+            "the text ties several dates to the workshop: " + ", ".join(values),
             candidates,
         )
     best = min(options, key=lambda o: o[1] != FOUND)
@@ -312,10 +312,12 @@ def _year_beside(other: Mention, m: Mention) -> int:
 def _loose_date(found: list[Mention]) -> Reading:
     loose = [m for m in found if m.role == LOOSE and m.date.year is not None and m.date.valid]
     if not loose:
-        others = [f"{m.phrase} ({m.why})" for m in found if m.role == OTHER]
-        note = "no date tied to the workshop ('Atelier du Changement du 20 février 2025')"
+        others = [f'"{m.phrase}" ({m.why})' for m in found if m.role == OTHER]
+        note = (
+            'nothing ties a date to the workshop, as "l\'Atelier du Changement du 20 février" would'
+        )
         if others:
-            note += "; the text's dates are other events': " + ", ".join(others)
+            note += "; the other dates of the text: " + ", ".join(others)
         return Reading(note=note)
     candidates = []
     for m in loose:
