@@ -224,7 +224,7 @@ def structure(text: str) -> tuple[str | None, list[Part]]:
         title, title_level = _strip_bold(first.lines[0]), first.level
         for lead in parts[:at]:
             lead.lead = True
-    _promote_headings(parts)
+    _promote_headings(parts, titled=title is not None)
     _rank_headings(parts, title_level)
     return title, parts
 
@@ -280,8 +280,19 @@ def _strip_bold(text: str) -> str:
     return text[2:-2].strip() if _BOLD_LINE.match(text) and text.endswith(text[:2]) else text
 
 
-def _promote_headings(parts: list[Part]) -> None:
-    """Turn the short lines that introduce a group of paragraphs or bullets into headings."""
+# Lines of the web page, not of the recap: never a heading.
+_PAGE_LINE = re.compile(
+    r"^(?:partager|share|imprimer|publié|posté|mis en ligne|mise en ligne|mis à jour"
+    r"|mise à jour)\b|→",
+    re.I,
+)
+_SUBTITLE = re.compile(r"^\W*bassin(?:\s+[\w-]+){1,2}\W*$", re.I)
+
+
+def _promote_headings(parts: list[Part], *, titled: bool = False) -> None:
+    """Turn the short lines that introduce a group of paragraphs or bullets into headings.
+    Right under the title, "Bassin Sud-Est" above a paragraph is a subtitle."""
+    first = next((i for i, p in enumerate(parts) if not p.lead), None)
     candidates = [
         i
         for i, p in enumerate(parts)
@@ -289,6 +300,7 @@ def _promote_headings(parts: list[Part]) -> None:
         and not p.lead
         and len(p.lines) == 1
         and _heading_like(p.lines[0], colon=True)
+        and not _PAGE_LINE.search(p.lines[0])
     ]
     runs: list[list[int]] = []
     for i in candidates:
@@ -300,6 +312,9 @@ def _promote_headings(parts: list[Part]) -> None:
         after = run[-1] + 1
         if after >= len(parts) or parts[after].kind == "heading":
             continue  # a heading must have something under it
+        subtitle = titled and run == [first] and _SUBTITLE.match(parts[run[0]].lines[0])
+        if subtitle and parts[after].kind == "para":
+            continue
         plain = [i for i in run if not parts[i].lines[0].endswith(":")]
         chosen = plain[-1] if plain else run[-1]
         parts[chosen] = Part("heading", parts[chosen].lines, 0)

@@ -246,3 +246,21 @@ def test_a_source_line_is_a_field_and_page_chrome_stays_under_the_title() -> Non
         "Le bassin Sud a réuni 12 participant·es.\n"
     )
     assert (draft.fields["date"], draft.readings["date"].confidence) == ("2025-03-03", "found")
+
+
+def test_a_basin_subtitle_and_share_links_are_no_section_headings() -> None:
+    text = (
+        "Écho de l’Atelier du Changement de février\n\nBassin Sud-Est\n\nUne rencontre.\n\n"
+        "Partager sur Facebook\nPartager sur LinkedIn\n\nLe texte.\n\nSynthèse\n\n- un point\n"
+    )
+    title, parts = structure(text)
+    assert title == "Écho de l’Atelier du Changement de février"
+    assert [(p.kind, p.text) for p in parts] == [
+        ("para", "Bassin Sud-Est"),
+        ("para", "Une rencontre."),
+        ("para", "Partager sur Facebook"),
+        ("para", "Partager sur LinkedIn"),
+        ("para", "Le texte."),
+        ("heading", "Synthèse"),
+        ("list", "- un point"),
+    ]
