@@ -71,9 +71,10 @@ _OTHER_EVENT = (
     ),
     (re.compile(r"\blors d|\bdernier|\bprecedent|\bdepuis\b"), "an earlier event", EARLIER),
 )
-# A short paragraph that announces the next meeting, the date on the line below it.
+# A short paragraph that announces what comes ("Save the date", "Agenda"), the date on
+# the line below it.
 _ANNOUNCES = re.compile(
-    r"^[\W_]*(?:save the date|a vos agendas|rendez.vous|prochaine?s? "
+    r"^[\W_]*(?:save the date|a vos agendas|agenda|rendez.vous|prochaine?s? "
     r"(?:atelier|adc|rencontre|seance|reunion|edition))\b"
 )
 _DATE_FIRST = re.compile(rf"^[\W_]*(?:le\s+|ce\s+)?{_WEEKDAY}$")

@@ -264,3 +264,32 @@ def test_a_basin_subtitle_and_share_links_are_no_section_headings() -> None:
         ("heading", "Synthèse"),
         ("list", "- un point"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "value"),
+    [
+        # under "Agenda" or "Save the date": what comes, not this workshop
+        ("Retour sur l'atelier – Bassin Sud\n\nAgenda\n\n• 12 juin 2025 : Atelier\n", "none", None),
+        ("Retour sur l'atelier – Bassin Sud\n\nSave the date\n\n12 juin 2025\n", "none", None),
+        (
+            "Retour sur l'atelier du bassin Sud\n\nDepuis le 1er janvier 2025, le HD.\n",
+            "none",
+            None,
+        ),
+        # a day and month tied to the workshop, and no year anywhere: no date
+        ("Retour sur l'atelier du bassin Nord\n\nL'atelier du 13 mars a réuni.\n", "none", None),
+        # the workshop ties two days: a guess between them
+        (
+            "Retour sur l'atelier du bassin Nord\n\nL'atelier du 13 mars 2025, reporté, s'est "
+            "tenu le 20 mars 2025.\n",
+            "guessed",
+            "2025-03-13",
+        ),
+    ],
+)
+def test_dates_of_what_comes_or_came_are_not_the_workshops(
+    text: str, confidence: str, value: str | None
+) -> None:
+    reading = convert(text, defaults()).readings["date"]
+    assert (reading.confidence, reading.value) == (confidence, value)
