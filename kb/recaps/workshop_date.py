@@ -107,8 +107,8 @@ _EVENT = re.compile(
 )
 # The words that lead to a date, kept in the phrase kb quotes ("du 3 au 7 novembre 2025").
 _LEAD = re.compile(
-    rf"(?:(?:publie|poste|paru|organisee?s?|(?:s.est\s+)?(?:tenue?s?|deroulee?s?))\s+)?(?:(?:du|le|les|ce|cet|au|des)\s+)?"
-    rf"{_WEEKDAY}$"
+    r"(?:(?:publie|poste|paru|organisee?s?|(?:s.est\s+)?(?:tenue?s?|deroulee?s?))\s+)?"
+    rf"(?:(?:du|le|les|ce|cet|au|des)\s+)?{_WEEKDAY}$"
 )
 _ALONE = re.compile(rf"[\W_]*{_WEEKDAY}[\W_]*")
 _IN_TRAILER = "in the list of other articles"
