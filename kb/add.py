@@ -25,7 +25,7 @@ from kb.errors import KbError, RecapError
 from kb.index.folder import scan
 from kb.index.sync import SyncReport, sync
 from kb.recaps.actions import detect_actions
-from kb.recaps.published import MONTH_NAMES
+from kb.recaps.dates import MONTH_NAMES
 from kb.recaps.recap import FIELDS, Recap, check_frontmatter, decode, parse_recap, split_sections
 from kb.recaps.vocab import Vocabulary
 
@@ -53,11 +53,49 @@ def read_input(name: str) -> tuple[bytes, str]:
     return data, shown
 
 
-def read_text(data: bytes, shown: str) -> str:
-    """A published text's bytes as text (UTF-8, BOM and CRLF accepted), never empty."""
+UTF_8 = "UTF-8"
+WINDOWS_1252 = "Windows-1252"
+# Bytes of a UTF-8 character after its first: a text where most non-ASCII bytes form
+# UTF-8 characters is UTF-8 with a fault, never Windows-1252 (it would read as "Ã©").
+_UTF8_CHAR = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def read_text(data: bytes, shown: str) -> tuple[str, str]:
+    """A published text's bytes as text, never empty, and the encoding it was read in:
+    UTF-8 (BOM and CRLF accepted), else Windows-1252 (the encoding of texts saved on
+    Windows in French) when the bytes read as that: French text without control
+    characters. Anything else is an error that names the encoding expected; never a
+    text read in the wrong encoding."""
     if not data.decode("utf-8", errors="replace").lstrip("\ufeff").strip():
         raise RecapError(shown, "the file is empty: there is no text to import")
-    return decode(data, shown)
+    try:
+        return decode(data, shown), UTF_8
+    except RecapError as exc:
+        if "not UTF-8" not in exc.reason:
+            raise
+        text = _windows_1252(data)
+        if text is None:
+            reason = exc.reason.replace("; save it as UTF-8", "")
+            raise RecapError(shown, f"{reason}, nor Windows-1252; save it as UTF-8") from None
+        return text, WINDOWS_1252
+
+
+def _windows_1252(data: bytes) -> str | None:
+    """The text, when ``data`` is Windows-1252 and not broken UTF-8; else None."""
+    high = sum(1 for b in data if b >= 0x80)
+    in_utf8 = sum(len(m) for m in _UTF8_CHAR.findall(data))
+    if in_utf8 * 2 >= high:
+        return None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: no character in cp1252
+        return None
+    if _CONTROLS.search(text):
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # -- writing a recap's text ----------------------------------------------------------------

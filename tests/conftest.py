@@ -81,7 +81,7 @@ def run() -> Run:
     """Run the CLI in-process: ``run("search", "helpdesk")`` -> click Result."""
     runner = CliRunner()
 
-    def invoke(*args: str, input: str | None = None) -> Result:
+    def invoke(*args: str, input: str | bytes | None = None) -> Result:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke

@@ -339,7 +339,15 @@ def add(
     participants: Annotated[
         Optional[int], typer.Option(min=0, metavar="N", help="How many took part.")
     ] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Do not ask for confirmation (a published text's date or basin that is "
+            "only guessed stops kb: pass --date, --basin).",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the Markdown; write nothing.")
     ] = False,

@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import typer
 from kb.add import (
     NOTE,
     STDIN,
+    UTF_8,
     Plan,
     commit,
     compose,
@@ -35,7 +37,9 @@ from kb.cli import render
 from kb.cli.editor import run_editor
 from kb.config import Location
 from kb.errors import KbError, UsageError
-from kb.recaps.published import Draft, convert, parse_date
+from kb.recaps.dates import parse_date
+from kb.recaps.published import Draft, convert
+from kb.recaps.reading import GUESSED, Candidate, Reading
 from kb.recaps.recap import FIELDS
 from kb.recaps.vocab import Vocabulary, load_vocabulary
 
@@ -109,7 +113,9 @@ def _dry_run(plan: Plan, opts: Options) -> None:
 
 def add_text(loc: Location, source: str, opts: Options) -> None:
     data, shown = read_input(source)
-    text = read_text(data, shown)
+    text, encoding = read_text(data, shown)
+    if encoding != UTF_8:
+        render.note(f"{shown}: not UTF-8; read as {encoding}.")
     if text.startswith("---"):
         raise UsageError(
             f"{shown} already starts with a frontmatter: add it as a Markdown recap, "
@@ -120,23 +126,27 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
     draft = convert(text, vocab, date=date)
     given = _apply(draft, opts, vocab)
     can_ask = is_terminal() and source != STDIN and not opts.yes and not opts.dry_run
-    lacking = [key for key in REQUIRED_OPTIONS if key in draft.missing]
-    if lacking and not can_ask:
-        raise _not_found(draft, lacking, shown)
-    if "date" in draft.missing:
-        render.note(f"{shown}: no date found ({draft.missing['date']}).")
-        draft = convert(text, vocab, date=ask_date())  # a year-less next meeting needs it
-        given = _apply(draft, opts, vocab)
-    if "basin" in draft.missing:
-        render.note(f"{shown}: no basin found ({draft.missing.pop('basin')}).")
-        draft.fields = _ordered({**draft.fields, "basin": ask_basin(vocab)})
-    markdown = compose(draft.fields, draft.body).encode("utf-8")
-    plan = prepare(loc, markdown, vocab, source=shown, force=opts.force or opts.dry_run)
+    lacking = _lacking(draft, given)
     if opts.dry_run:
-        _dry_run(plan, opts)
+        _dry_run_text(loc, draft, lacking, vocab, shown)
         return
+    if lacking and not can_ask:
+        raise _refusal(draft, lacking, shown)
+    if lacking:
+        draft, given = _ask(draft, lacking, text, vocab, opts, shown, given)
+    markdown = compose(draft.fields, draft.body).encode("utf-8")
+    plan = prepare(loc, markdown, vocab, source=shown, force=opts.force)
     target = plan.shown + (" (replacing it)" if plan.existing and not plan.same else "")
-    render.draft(draft.fields, draft.missing, draft.headings, vocab, given=given, target=target)
+    render.draft(
+        draft.fields,
+        draft.missing,
+        draft.headings,
+        vocab,
+        given=given,
+        target=target,
+        inferred={key: r.note or "inferred" for key, r in draft.inferred()},
+        kind=None if draft.workshop else _looks_like(draft, start=True),
+    )
     if not opts.yes:
         if not can_ask:
             raise UsageError(
@@ -147,6 +157,20 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
             render.note("Nothing written.")
             raise typer.Exit(1)
     render.added(commit(plan), vocab)
+
+
+def _lacking(draft: Draft, given: dict[str, str]) -> list[str]:
+    """The date and basin still to settle: those only guessed or not in the text; for a
+    text of another kind, both, unless the options give them."""
+    if not draft.workshop:
+        return [key for key in REQUIRED_OPTIONS if key not in given]
+    return draft.unsure()
+
+
+def _looks_like(draft: Draft, *, start: bool = False) -> str:
+    kind = draft.kind
+    this = "This" if start else "this"
+    return f"{this} looks like {kind.looks_like}, not an Atelier du Changement: {kind.phrase}"
 
 
 def _apply(draft: Draft, opts: Options, vocab: Vocabulary) -> dict[str, str]:
@@ -160,8 +184,7 @@ def _apply(draft: Draft, opts: Options, vocab: Vocabulary) -> dict[str, str]:
     given = {}
     for key, value in values.items():
         if value is not None:
-            draft.fields[key] = value
-            draft.missing.pop(key, None)
+            draft.set(key, value)
             given[key] = f"--{key}"
     draft.fields = _ordered(draft.fields)
     return given
@@ -171,39 +194,142 @@ def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
     return {key: fields[key] for key in FIELDS if key in fields}
 
 
-def _not_found(draft: Draft, lacking: list[str], shown: str) -> UsageError:
-    """The error for required fields the text does not give: it names their options."""
-    reasons = "; ".join(
-        draft.missing[k] if len(lacking) == 1 else f"{k}: {draft.missing[k]}" for k in lacking
-    )
+def _refusal(draft: Draft, lacking: list[str], shown: str) -> UsageError:
+    """The one-line error for a date or basin kb will not write unasked: it says what is
+    unsure and names the options that settle it."""
     options = " and ".join(REQUIRED_OPTIONS[k] for k in lacking)
-    return UsageError(
-        f"{shown}: no {' or '.join(lacking)} found ({reasons}); pass {options}; nothing was written"
-    )
+    if not draft.workshop:
+        return UsageError(
+            f"{shown}: {_looks_like(draft)}; to import it anyway, pass {options}; "
+            "nothing was written"
+        )
+    absent = [k for k in lacking if draft.readings[k].confidence != GUESSED]
+    pieces = []
+    if absent:
+        reasons = "; ".join(
+            draft.missing[k] if len(absent) == 1 else f"{k}: {draft.missing[k]}" for k in absent
+        )
+        pieces.append(f"no {' or '.join(absent)} found ({reasons})")
+    for key in lacking:
+        reading = draft.readings[key]
+        if key not in absent:
+            pieces.append(f"the workshop's {key} is only guessed ({reading.value}: {reading.note})")
+    return UsageError(f"{shown}: {'; '.join(pieces)}; pass {options}; nothing was written")
 
 
-def ask_date() -> str:
+def _dry_run_text(
+    loc: Location, draft: Draft, lacking: list[str], vocab: Vocabulary, shown: str
+) -> None:
+    """The Markdown kb would write, with the guesses it would ask about: a guessed date
+    or basin (or a candidate for a text of another kind) stands in, and is said."""
+    fields = dict(draft.fields)
+    notes = [] if draft.workshop else [_looks_like(draft, start=True) + "."]
+    for key in lacking:
+        reading = draft.readings[key]
+        choice = reading.value if reading.value is not None else _first(reading)
+        if choice is None:
+            raise _refusal(draft, [k for k in lacking if _first(draft.readings[k]) is None], shown)
+        fields[key] = choice
+        how = (
+            f"only guessed ({reading.note})"
+            if reading.confidence == GUESSED
+            else f"a candidate ({reading.candidates[0].why})"
+        )
+        notes.append(
+            f"{key} {choice}: {how}; kb add asks at a terminal, else pass {REQUIRED_OPTIONS[key]}."
+        )
+    notes += [f"{key} {r.value}: {r.note}" for key, r in draft.inferred()]
+    markdown = compose(_ordered(fields), draft.body).encode("utf-8")
+    plan = prepare(loc, markdown, vocab, source=shown, force=True)
+    for line in notes:
+        render.note(line)
+    _dry_run(plan, Options(dry_run=True))
+
+
+def _first(reading: Reading) -> Any:
+    if reading.value is not None:
+        return reading.value
+    return reading.candidates[0].value if reading.candidates else None
+
+
+def _ask(
+    draft: Draft,
+    lacking: list[str],
+    text: str,
+    vocab: Vocabulary,
+    opts: Options,
+    shown: str,
+    given: dict[str, str],
+) -> tuple[Draft, dict[str, str]]:
+    """At a terminal: a text of another kind is imported only if the person says so; each
+    date or basin kb is unsure of is asked, its candidates shown."""
+    if not draft.workshop:
+        render.note(_looks_like(draft, start=True) + ".")
+        if not typer.confirm(IMPORT_ANYWAY, default=False, err=True):
+            render.note("Nothing written.")
+            raise typer.Exit(1)
+    if "date" in lacking:
+        reading = draft.readings["date"]
+        _say_unsure(shown, "date", draft, reading)
+        # Read again with the date: a year-less next meeting is the next such day after it.
+        draft = convert(text, vocab, date=ask_date(reading.candidates))
+        given = _apply(draft, opts, vocab)
+    if "basin" in lacking:
+        reading = draft.readings["basin"]
+        _say_unsure(shown, "basin", draft, reading)
+        draft.set("basin", ask_basin(vocab, reading.candidates))
+        draft.fields = _ordered(draft.fields)
+    return draft, given
+
+
+IMPORT_ANYWAY = "Import it anyway as an Atelier du Changement recap?"
+
+
+def _say_unsure(shown: str, key: str, draft: Draft, reading: Reading) -> None:
+    if reading.confidence == GUESSED:
+        render.note(f"{shown}: the workshop's {key} is only guessed ({reading.note}).")
+    elif draft.workshop:
+        render.note(f"{shown}: no {key} found ({draft.missing.get(key, reading.note)}).")
+    render.candidates(reading.candidates)
+
+
+def _chooser(candidates: tuple[Candidate, ...], read: Callable[[str], str]) -> Callable[[str], str]:
+    """An answer: the number of a candidate, or a value ``read`` accepts."""
+
     def check(text: str) -> str:
+        answer = text.strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(candidates):
+            return str(candidates[int(answer) - 1].value)
         try:
-            return parse_date(text, option="date")
-        except UsageError as exc:
+            return read(answer)
+        except KbError as exc:
             raise typer.BadParameter(str(exc)) from None
 
+    return check
+
+
+def ask_date(candidates: tuple[Candidate, ...] = ()) -> str:
+    """The date, typed (or, with candidates, the number of one of them)."""
+    what = "its number, or a date like " if candidates else ""
     answer: str = typer.prompt(
-        "Date of the workshop (2025-02-20 or 20/02/2025)", value_proc=check, err=True
+        f"Date of the workshop ({what}2025-02-20 or 20/02/2025)",
+        default="1" if candidates else None,
+        value_proc=_chooser(candidates, lambda t: parse_date(t, option="date")),
+        err=True,
     )
     return answer
 
 
-def ask_basin(vocab: Vocabulary) -> str:
-    def check(text: str) -> str:
-        try:
-            return vocab.resolve_basin(text, option="basin")
-        except KbError as exc:
-            raise typer.BadParameter(str(exc)) from None
-
+def ask_basin(vocab: Vocabulary, candidates: tuple[Candidate, ...] = ()) -> str:
+    """The basin, typed (or, with candidates, the number of one of them)."""
     slugs = ", ".join(b.slug for b in vocab.basins)
-    answer: str = typer.prompt(f"Basin ({slugs})", value_proc=check, err=True)
+    what = f"its number, or one of {slugs}" if candidates else slugs
+    answer: str = typer.prompt(
+        f"Basin ({what})",
+        default="1" if candidates else None,
+        value_proc=_chooser(candidates, lambda t: vocab.resolve_basin(t, option="basin")),
+        err=True,
+    )
     return answer
 
 

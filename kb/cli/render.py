@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from kb.add import Added
     from kb.index.sync import Progress, SyncReport
+    from kb.recaps.reading import Candidate
     from kb.timeline.agenda import Meeting
     from kb.timeline.entries import Entry, Passage
 
@@ -791,11 +792,16 @@ def draft(
     *,
     given: dict[str, str],
     target: str,
+    inferred: dict[str, str] | None = None,
+    kind: str | None = None,
 ) -> None:
-    """What was read from a text (stderr): the fields, the headings, what is missing."""
+    """What was read from a text (stderr): the fields, the headings, what is missing, and
+    a line for each value inferred (``inferred``: field -> what and from where) and for a
+    text of another kind."""
     from rich.table import Table
     from rich.text import Text
 
+    inferred = inferred or {}
     console = stderr()
     console.print(Text(f"Read from the text, to be written as {clean(target)}:", style="bold"))
     grid = Table.grid(padding=(0, 2))
@@ -807,6 +813,8 @@ def draft(
         cell = Text(one_line(_field_text(key, value, vocab)))
         if key in given:
             cell.append(f"  ({given[key]})", style="dim")
+        elif key in inferred:
+            cell.append("  (inferred)", style="yellow")
         grid.add_row(key, cell)
     if headings:
         grid.add_row("headings", Text("\n".join(one_line(h) for h in headings)))
@@ -817,6 +825,23 @@ def draft(
     for key, why in missing.items():
         if why != "not stated":
             console.print(Text(f"{key}: {one_line(why)}", style="yellow"))
+    for key, how in inferred.items():
+        console.print(Text(f"{key} {fields[key]}: {one_line(how)}", style="yellow"))
+    if kind:
+        console.print(Text(one_line(kind) + ".", style="yellow"))
+
+
+def candidates(choices: Sequence[Candidate]) -> None:
+    """The values kb could propose for a field, numbered, each with the words it came
+    from and why (stderr)."""
+    from rich.text import Text
+
+    console = stderr()
+    for n, choice in enumerate(choices, 1):
+        line = Text(f"  {n}. ")
+        line.append(one_line(str(choice.value)), style="bold")
+        line.append(f'  "{one_line(choice.phrase)}" ({one_line(choice.why)})', style="dim")
+        console.print(line)
 
 
 def added(result: Added, vocab: Vocabulary) -> None:

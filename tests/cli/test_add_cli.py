@@ -18,7 +18,8 @@ from tests.test_add import snapshot
 
 ERROR_CASES = [
     ("missing.txt", None, "missing.txt: cannot be read (No such file or directory)"),
-    ("latin1.txt", "Réunion du 3 mars 2025".encode("latin-1"), "not UTF-8 text (byte 0xe9"),
+    # 0x81 is no character in Windows-1252 either: neither encoding reads it
+    ("neither.txt", b"R\x81union du 3 mars 2025", "not UTF-8 text (byte 0x81 at offset 1)"),
     ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text file"),
     ("empty.txt", b"\xef\xbb\xbf \r\n\r\n", "the file is empty"),
 ]
@@ -99,6 +100,28 @@ def test_bad_input_is_one_line_and_writes_nothing(
         assert result.stderr.startswith("Error: ") and message in result.stderr
         assert result.stderr.count("\n") == 1
         assert snapshot(kb_dir) == before
+
+
+def test_a_windows_1252_text_is_read_as_such_and_said_a_draft_must_be_utf8(
+    empty_kb: Path, tmp_path: Path, run: Run
+) -> None:
+    text = "Retour sur l’Atelier du 3 mars 2025 – bassin Sud\n\nÉchanges… «\u00a0relais\u00a0».\n"
+    (tmp_path / "win.txt").write_bytes(text.encode("cp1252"))
+    result = run("add", "--from-text", str(tmp_path / "win.txt"), "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert f"{tmp_path / 'win.txt'}: not UTF-8; read as Windows-1252." in result.stderr
+    written = (empty_kb / "2025-03-03-sud.md").read_text(encoding="utf-8")
+    assert "# Retour sur l’Atelier du 3 mars 2025 – bassin Sud\n\nÉchanges… « relais »." in written
+    result = run("add", "--from-text", "-", "--dry-run", input=text.encode("cp1252"))
+    assert result.exit_code == 0 and "<stdin>: not UTF-8; read as Windows-1252." in result.stderr
+    assert "Échanges… « relais »." in result.stdout
+    # UTF-8 with one bad byte is not Windows-1252 (it would read as "Ã©"): an error.
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(text.encode("utf-8").replace("É".encode(), b"\xc9"))
+    result = run("add", "--from-text", str(broken), "--yes")
+    assert result.exit_code == 1 and "nor Windows-1252; save it as UTF-8" in result.stderr
+    result = run("add", str(tmp_path / "win.txt"))  # a Markdown draft: UTF-8 only
+    assert result.exit_code == 1 and "not UTF-8 text (byte 0x92" in result.stderr
 
 
 def test_a_folder_and_an_impossible_date_are_errors_too(

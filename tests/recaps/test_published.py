@@ -10,7 +10,8 @@ import pytest
 from kb.add import compose
 from kb.errors import UsageError
 from kb.recaps.actions import detect_actions
-from kb.recaps.published import convert, find_dates, parse_date, structure
+from kb.recaps.dates import find_dates, parse_date
+from kb.recaps.published import convert, structure
 from kb.recaps.recap import FIELDS, body_of, parse_recap
 from kb.recaps.vocab import defaults
 from tests.conftest import BUNDLED, SEEDS
@@ -218,3 +219,77 @@ def test_a_workshop_over_two_days_is_dated_by_its_first() -> None:
         (2025, 2, 20)
     ]
     assert [(d.month, d.day) for d in find_dates("les 20-21 février")] == [(2, 20)]
+
+
+def test_numeric_dates_with_two_digit_years_and_spans() -> None:
+    [adc] = find_dates("ADC du 16.10.25 – Bassin Nord-Est")
+    assert (adc.year, adc.month, adc.day, adc.span) == (2025, 10, 16, False)
+    [span] = find_dates("du 3 au 7 novembre 2025")
+    assert (span.day, span.last_day, span.joiner, span.span) == (3, 7, "au", True)
+    assert find_dates("version 2.1.10, tél. 02.880.29.85") == []
+    assert parse_date("jeudi 13 février 2025") == parse_date("13.02.25") == "2025-02-13"
+    with pytest.raises(UsageError, match="expected a date"):
+        parse_date("du 3 au 7 novembre 2025")
+
+
+def test_a_source_line_is_a_field_and_page_chrome_stays_under_the_title() -> None:
+    text = (
+        "Source\u00a0: https://example.org/adc\n\nActualités\n\n18 Mar\n\n"
+        "Retour sur l’Atelier du Changement du 3 mars 2025\n\nLe bassin Sud a réuni 12 "
+        "participant·es.\n"
+    )
+    draft = convert(text, defaults())
+    assert draft.fields["source"] == "https://example.org/adc"
+    assert draft.title == "Retour sur l’Atelier du Changement du 3 mars 2025"
+    assert draft.body == (
+        "# Retour sur l’Atelier du Changement du 3 mars 2025\n\nActualités\n\n18 Mar\n\n"
+        "Le bassin Sud a réuni 12 participant·es.\n"
+    )
+    assert (draft.fields["date"], draft.readings["date"].confidence) == ("2025-03-03", "found")
+
+
+def test_a_basin_subtitle_and_share_links_are_no_section_headings() -> None:
+    text = (
+        "Écho de l’Atelier du Changement de février\n\nBassin Sud-Est\n\nUne rencontre.\n\n"
+        "Partager sur Facebook\nPartager sur LinkedIn\n\nLe texte.\n\nSynthèse\n\n- un point\n"
+    )
+    title, parts = structure(text)
+    assert title == "Écho de l’Atelier du Changement de février"
+    assert [(p.kind, p.text) for p in parts] == [
+        ("para", "Bassin Sud-Est"),
+        ("para", "Une rencontre."),
+        ("para", "Partager sur Facebook"),
+        ("para", "Partager sur LinkedIn"),
+        ("para", "Le texte."),
+        ("heading", "Synthèse"),
+        ("list", "- un point"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "value"),
+    [
+        # under "Agenda" or "Save the date": what comes, not this workshop
+        ("Retour sur l'atelier – Bassin Sud\n\nAgenda\n\n• 12 juin 2025 : Atelier\n", "none", None),
+        ("Retour sur l'atelier – Bassin Sud\n\nSave the date\n\n12 juin 2025\n", "none", None),
+        (
+            "Retour sur l'atelier du bassin Sud\n\nDepuis le 1er janvier 2025, le HD.\n",
+            "none",
+            None,
+        ),
+        # a day and month tied to the workshop, and no year anywhere: no date
+        ("Retour sur l'atelier du bassin Nord\n\nL'atelier du 13 mars a réuni.\n", "none", None),
+        # the workshop ties two days: a guess between them
+        (
+            "Retour sur l'atelier du bassin Nord\n\nL'atelier du 13 mars 2025, reporté, s'est "
+            "tenu le 20 mars 2025.\n",
+            "guessed",
+            "2025-03-13",
+        ),
+    ],
+)
+def test_dates_of_what_comes_or_came_are_not_the_workshops(
+    text: str, confidence: str, value: str | None
+) -> None:
+    reading = convert(text, defaults()).readings["date"]
+    assert (reading.confidence, reading.value) == (confidence, value)
