@@ -9,7 +9,10 @@ import typer
 from typer.core import TyperGroup
 
 from kb import __version__
-from kb.cli import commands, complete, render
+from kb.cli import commands, complete, render, usage
+from kb.i18n import _
+
+usage.install()  # typer's and click's own words in the reader's language
 
 
 class _Group(TyperGroup):
@@ -30,7 +33,7 @@ class _Group(TyperGroup):
 
 app = typer.Typer(
     cls=_Group,
-    help="Search and browse the recaps of the Ateliers du Changement.",
+    help=_("Search and browse the recaps of the Ateliers du Changement."),
     no_args_is_help=True,
     add_completion=True,  # --install-completion, --show-completion (values: kb/cli/complete.py)
     rich_markup_mode=None,
@@ -42,7 +45,7 @@ KbDir = Annotated[
     typer.Option(
         "--kb-dir",
         metavar="DIR",
-        help="Knowledge-base folder [default: $KB_DIR, else ./recaps].",
+        help=_("Knowledge-base folder [default: $KB_DIR, else ./recaps]."),
         show_default=False,
     ),
 ]
@@ -51,7 +54,7 @@ Db = Annotated[
     typer.Option(
         "--db",
         metavar="FILE",
-        help="Index file [default: $KB_DB, else <kb-dir>/.kb/index.sqlite].",
+        help=_("Index file [default: $KB_DB, else <kb-dir>/.kb/index.sqlite]."),
         show_default=False,
     ),
 ]
@@ -61,7 +64,7 @@ Basin = Annotated[
         "--basin",
         "-b",
         metavar="BASIN",
-        help="Basin slug or name.",
+        help=_("Basin slug or name."),
         autocompletion=complete.basins,
     ),
 ]
@@ -71,7 +74,7 @@ Action = Annotated[
         "--action",
         "-a",
         metavar="ACTION",
-        help="Action slug, name or alias.",
+        help=_("Action slug, name or alias."),
         autocompletion=complete.actions,
     ),
 ]
@@ -79,19 +82,21 @@ RecapRef = Annotated[
     str,
     typer.Argument(
         metavar="ID",
-        help="Recap id, id prefix, file path, or N: the last search's Nth.",
+        help=_("Recap id, id prefix, file path, or N: the last search's Nth."),
         autocompletion=complete.recap_ids,
     ),
 ]
 Since = Annotated[
     Optional[str],
-    typer.Option(metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    typer.Option(metavar="DATE", help=_("From this date (YYYY, YYYY-MM or YYYY-MM-DD).")),
 ]
-Until = Annotated[Optional[str], typer.Option(metavar="DATE", help="Up to this date, inclusive.")]
-Year = Annotated[Optional[int], typer.Option(metavar="YEAR", help="Only this year.")]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Until = Annotated[
+    Optional[str], typer.Option(metavar="DATE", help=_("Up to this date, inclusive."))
+]
+Year = Annotated[Optional[int], typer.Option(metavar="YEAR", help=_("Only this year."))]
+Json = Annotated[bool, typer.Option("--json", help=_("Print JSON instead of a table."))]
 NoPager = Annotated[
-    bool, typer.Option("--no-pager", help="Never page: print at once, however long.")
+    bool, typer.Option("--no-pager", help=_("Never page: print at once, however long."))
 ]
 
 
@@ -103,7 +108,7 @@ def _color(value: bool) -> None:
 NoColor = Annotated[
     bool,
     typer.Option(
-        "--no-color", help="No colours (as NO_COLOR=1).", callback=_color, expose_value=False
+        "--no-color", help=_("No colours (as NO_COLOR=1)."), callback=_color, expose_value=False
     ),
 ]
 
@@ -114,13 +119,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(
+    help=_("Search and browse the recaps of the Ateliers du Changement."),
+)
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version.")),
     ] = False,
 ) -> None:
-    """Search and browse the recaps of the Ateliers du Changement."""
+    # The app's help is given above (translated): a docstring here would not be.
+    pass
 
 
 def _exit(code: int) -> None:
@@ -128,28 +137,47 @@ def _exit(code: int) -> None:
         raise typer.Exit(code)
 
 
-@app.command(epilog="Example: kb index --rebuild")
+@app.command(
+    epilog=_("Example: {examples}").format(examples="kb index --rebuild"),
+    help=_("Bring the index in line with the recaps folder. Exit status 1 if a file is invalid."),
+)
 def index(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Start from an empty index.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help=_("Start from an empty index."))
+    ] = False,
     kb_dir: KbDir = None,
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """Bring the index in line with the recaps folder. Exit status 1 if a file is invalid."""
     _exit(commands.index(rebuild=rebuild, kb_dir=kb_dir, db=db))
 
 
 @app.command(
-    epilog='Examples: kb search helpdesk --basin sud;  kb search "portes ouvertes" --year 2025;'
-    '  kb search "basin:sud santé mentale -handicap"',
+    epilog=_("Examples: {examples}").format(
+        examples=(
+            'kb search helpdesk --basin sud;  kb search "portes ouvertes" --year '
+            '2025;  kb search "basin:sud santé mentale -handicap"'
+        )
+    ),
+    help=_(
+        "Full-text search of the recaps, best matches first, grouped by "
+        "recap.\n\nFrench-aware: plurals and other forms of a word (stems), "
+        "inclusive writing, l'/d'/qu', the glossary's acronyms. Inline filters "
+        "work as the options: basin:sud, action:helpdesk, year:2024, "
+        "since:2024-06, until:2025; -word leaves out recaps with the word; a OR "
+        "b (or a | b) finds either, and parentheses group: (helpdesk | HD) "
+        "palliatifs."
+    ),
 )
 def search(
     query: Annotated[
         list[str],
         typer.Argument(
             metavar="QUERY",
-            help='Words (all must match), "a phrase" (exact), pref*, -word, a OR b, (a | b),'
-            " basin:sud...",
+            help=_(
+                'Words (all must match), "a phrase" (exact), pref*, -word, a OR b, (a | b),'
+                " basin:sud..."
+            ),
         ),
     ],
     basin: Basin = None,
@@ -158,22 +186,15 @@ def search(
     until: Until = None,
     year: Year = None,
     limit: Annotated[
-        int, typer.Option(min=1, max=10_000, metavar="N", help="At most this many recaps.")
+        int, typer.Option(min=1, max=10_000, metavar="N", help=_("At most this many recaps."))
     ] = commands.DEFAULT_LIMIT,
-    raw: Annotated[bool, typer.Option("--raw", help="Pass QUERY to SQLite FTS5 as is.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help=_("Pass QUERY to SQLite FTS5 as is."))] = False,
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
     no_pager: NoPager = False,
     no_color: NoColor = False,
 ) -> None:
-    """Full-text search of the recaps, best matches first, grouped by recap.
-
-    French-aware: plurals and other forms of a word (stems), inclusive writing, l'/d'/qu',
-    the glossary's acronyms. Inline filters work as the options: basin:sud, action:helpdesk,
-    year:2024, since:2024-06, until:2025; -word leaves out recaps with the word; a OR b
-    (or a | b) finds either, and parentheses group: (helpdesk | HD) palliatifs.
-    """
     _exit(
         commands.search(
             query,
@@ -192,7 +213,11 @@ def search(
     )
 
 
-@app.command("list", epilog='Example: kb list --basin "Centre-Ouest" --year 2025')
+@app.command(
+    "list",
+    epilog=_("Example: {examples}").format(examples='kb list --basin "Centre-Ouest" --year 2025'),
+    help=_("List the recaps by date, oldest first."),
+)
 def list_(
     basin: Basin = None,
     action: Action = None,
@@ -205,7 +230,6 @@ def list_(
     no_pager: NoPager = False,
     no_color: NoColor = False,
 ) -> None:
-    """List the recaps by date, oldest first."""
     _exit(
         commands.list_(
             basin=basin,
@@ -222,25 +246,31 @@ def list_(
 
 
 @app.command(
-    epilog="Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix);"
-    "  kb show 2 (the 2nd result of the last search)"
+    epilog=_("Examples: {examples}").format(
+        examples=(
+            "kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix);  "
+            "kb show 2 (the 2nd result of the last search)"
+        )
+    ),
+    help=_("Show one recap: its metadata, then its text."),
 )
 def show(
     ref: RecapRef,
-    raw: Annotated[bool, typer.Option("--raw", help="Print the file as it is.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help=_("Print the file as it is."))] = False,
     kb_dir: KbDir = None,
     db: Db = None,
     no_pager: NoPager = False,
     no_color: NoColor = False,
 ) -> None:
-    """Show one recap: its metadata, then its text."""
     _exit(commands.show(ref, raw=raw, no_pager=no_pager, kb_dir=kb_dir, db=db))
 
 
 @app.command(
     "open",
-    epilog="Examples: kb open 2025-02-20-centre-ouest;  kb open 2 (the 2nd result of the last"
-    " search)",
+    epilog=_("Examples: {examples}").format(
+        examples=("kb open 2025-02-20-centre-ouest;  kb open 2 (the 2nd result of the last search)")
+    ),
+    help=_("Open a recap's file in your editor ($VISUAL, else $EDITOR)."),
 )
 def open_(
     ref: RecapRef,
@@ -248,12 +278,18 @@ def open_(
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """Open a recap's file in your editor ($VISUAL, else $EDITOR)."""
     _exit(commands.open_(ref, kb_dir=kb_dir, db=db))
 
 
 @app.command(
-    epilog="Examples: kb timeline --basin centre-ouest;  kb timeline --action portes-ouvertes"
+    epilog=_("Examples: {examples}").format(
+        examples="kb timeline --basin centre-ouest;  kb timeline --action portes-ouvertes"
+    ),
+    help=_(
+        "The recaps oldest first, with announced meetings and editions that have "
+        "no recap.\n\nWith --action, each recap shows what it says about that "
+        "action. Today is the clock's date, or $KB_TODAY (YYYY-MM-DD)."
+    ),
 )
 def timeline(
     basin: Basin = None,
@@ -267,11 +303,6 @@ def timeline(
     no_pager: NoPager = False,
     no_color: NoColor = False,
 ) -> None:
-    """The recaps oldest first, with announced meetings and editions that have no recap.
-
-    With --action, each recap shows what it says about that action. Today is the clock's
-    date, or $KB_TODAY (YYYY-MM-DD).
-    """
     _exit(
         commands.timeline(
             basin=basin,
@@ -287,15 +318,24 @@ def timeline(
     )
 
 
-@app.command(epilog="Example: kb basins --json")
+@app.command(
+    epilog=_("Example: {examples}").format(examples="kb basins --json"),
+    help=_("Per basin: recaps, first and last date, participants, latest team, next meeting."),
+)
 def basins(
     json: Json = False, kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False
 ) -> None:
-    """Per basin: recaps, first and last date, participants, latest team, next meeting."""
     _exit(commands.basins(json=json, kb_dir=kb_dir, db=db))
 
 
-@app.command(epilog="Examples: kb actions;  kb actions --basin sud-est --json")
+@app.command(
+    epilog=_("Examples: {examples}").format(
+        examples="kb actions;  kb actions --basin sud-est --json"
+    ),
+    help=_(
+        "Every action of kb.yml: how many recaps mention it, in which basins, first and last date."
+    ),
+)
 def actions(
     basin: Basin = None,
     json: Json = False,
@@ -303,20 +343,29 @@ def actions(
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """Every action of kb.yml: how many recaps mention it, in which basins, first and last date."""
     _exit(commands.actions(basin=basin, json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(
-    epilog="Examples: kb add draft.md;  kb add --from-text recap.txt --dry-run;  "
-    "kb add (opens $VISUAL or $EDITOR on a template)"
+    epilog=_("Examples: {examples}").format(
+        examples=(
+            "kb add draft.md;  kb add --from-text recap.txt --dry-run;  kb add "
+            "(opens $VISUAL or $EDITOR on a template)"
+        )
+    ),
+    help=_(
+        "Add a recap: a Markdown file, the text as published, or a template in "
+        "an editor.\n\nThe recap is checked, written as <date>-<basin>.md in the "
+        "knowledge base and indexed. With a published text, the options --date, "
+        "--basin, --edition and --participants override what is read from it."
+    ),
 )
 def add(
     file: Annotated[
         Optional[str],
         typer.Argument(
             metavar="[FILE.md]",
-            help="A recap in Markdown with its frontmatter (- for standard input).",
+            help=_("A recap in Markdown with its frontmatter (- for standard input)."),
             show_default=False,
         ),
     ] = None,
@@ -325,48 +374,44 @@ def add(
         typer.Option(
             "--from-text",
             metavar="FILE",
-            help="Import the text as published (- for standard input).",
+            help=_("Import the text as published (- for standard input)."),
         ),
     ] = None,
     date: Annotated[
         Optional[str],
-        typer.Option(metavar="DATE", help="The workshop's date (2025-02-20 or 20/02/2025)."),
+        typer.Option(metavar="DATE", help=_("The workshop's date (2025-02-20 or 20/02/2025).")),
     ] = None,
     basin: Basin = None,
     edition: Annotated[
-        Optional[int], typer.Option(min=1, metavar="N", help="The workshop's number.")
+        Optional[int], typer.Option(min=1, metavar="N", help=_("The workshop's number."))
     ] = None,
     participants: Annotated[
-        Optional[int], typer.Option(min=0, metavar="N", help="How many took part.")
+        Optional[int], typer.Option(min=0, metavar="N", help=_("How many took part."))
     ] = None,
     yes: Annotated[
         bool,
         typer.Option(
             "--yes",
             "-y",
-            help="Do not ask for confirmation (a published text's date or basin that is "
-            "only guessed stops kb: pass --date, --basin).",
+            help=_(
+                "Do not ask for confirmation (a published text's date or basin that is "
+                "only guessed stops kb: pass --date, --basin)."
+            ),
         ),
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the Markdown; write nothing.")
+        bool, typer.Option("--dry-run", help=_("Print the Markdown; write nothing."))
     ] = False,
     force: Annotated[
         bool,
         typer.Option(
-            "--force", help="Replace the recap with the same id (kept as <file>.bak beside it)."
+            "--force", help=_("Replace the recap with the same id (kept as <file>.bak beside it).")
         ),
     ] = False,
     kb_dir: KbDir = None,
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """Add a recap: a Markdown file, the text as published, or a template in an editor.
-
-    The recap is checked, written as <date>-<basin>.md in the knowledge base and indexed.
-    With a published text, the options --date, --basin, --edition and --participants
-    override what is read from it.
-    """
     from kb.cli.questions import Options
     from kb.cli.questions import add as run_add
     from kb.config import locate
@@ -375,17 +420,29 @@ def add(
     run_add(locate(kb_dir, db), file, from_text, options)
 
 
-@app.command(epilog="Examples: kb glossary;  kb glossary --json")
+@app.command(
+    epilog=_("Examples: {examples}").format(examples="kb glossary;  kb glossary --json"),
+    help=_("List the glossary: acronyms and what they stand for (kb.yml). Search finds both."),
+)
 def glossary(
     json: Json = False, kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False
 ) -> None:
-    """List the glossary: acronyms and what they stand for (kb.yml). Search finds both."""
     _exit(commands.glossary(json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(
-    epilog="Examples: kb agenda;  kb agenda --all --basin centre-ouest;  "
-    "kb agenda --all --ics agenda.ics"
+    epilog=_("Examples: {examples}").format(
+        examples=(
+            "kb agenda;  kb agenda --all --basin centre-ouest;  kb agenda --all --ics agenda.ics"
+        )
+    ),
+    help=_(
+        "The meetings the recaps announce: date, time, basin, place, the recap "
+        "that announced it.\n\nUpcoming ones first, soonest first; with --all (or "
+        "--since), then the past ones, latest first, each held (a recap of it "
+        "exists) or without a recap yet. Today is the clock's date, or $KB_TODAY "
+        "(YYYY-MM-DD)."
+    ),
 )
 def agenda(
     basin: Basin = None,
@@ -393,14 +450,14 @@ def agenda(
     until: Until = None,
     year: Year = None,
     past: Annotated[
-        bool, typer.Option("--all", help="Past meetings too, and whether they have a recap.")
+        bool, typer.Option("--all", help=_("Past meetings too, and whether they have a recap."))
     ] = False,
     ics: Annotated[
         Optional[str],
         typer.Option(
             "--ics",
             metavar="FILE",
-            help="Write an iCalendar file for calendar apps (- for standard output).",
+            help=_("Write an iCalendar file for calendar apps (- for standard output)."),
         ),
     ] = None,
     json: Json = False,
@@ -408,12 +465,6 @@ def agenda(
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """The meetings the recaps announce: date, time, basin, place, the recap that announced it.
-
-    Upcoming ones first, soonest first; with --all (or --since), then the past ones, latest
-    first, each held (a recap of it exists) or without a recap yet. Today is the clock's
-    date, or $KB_TODAY (YYYY-MM-DD).
-    """
     _exit(
         commands.agenda(
             basin=basin,
@@ -430,8 +481,18 @@ def agenda(
 
 
 @app.command(
-    epilog="Examples: kb export --format csv --output recaps.csv;  "
-    "kb export --format md --action helpdesk --output helpdesk.md;  kb export --format jsonl"
+    epilog=_("Examples: {examples}").format(
+        examples=(
+            "kb export --format csv --output recaps.csv;  kb export --format md "
+            "--action helpdesk --output helpdesk.md;  kb export --format jsonl"
+        )
+    ),
+    help=_(
+        "Export the recaps with their metadata, oldest first: for a spreadsheet, "
+        "a program or a document to share.\n\ncsv: one row per recap, UTF-8 with a "
+        'BOM (Excel reads the accents), lists joined with "; ". md with '
+        "--action: what each recap says about the action."
+    ),
 )
 def export(
     fmt: Annotated[
@@ -440,8 +501,10 @@ def export(
             "--format",
             "-f",
             metavar="csv|jsonl|md",
-            help="csv (a spreadsheet), jsonl (one JSON object a line) or md (one document) "
-            "[default: the --output file's extension].",
+            help=_(
+                "csv (a spreadsheet), jsonl (one JSON object a line) or md (one document) "
+                "[default: the --output file's extension]."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -451,7 +514,7 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE (whole or not at all) [default: standard output].",
+            help=_("Write to FILE (whole or not at all) [default: standard output]."),
             show_default=False,
         ),
     ] = None,
@@ -464,12 +527,6 @@ def export(
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """Export the recaps with their metadata, oldest first: for a spreadsheet, a program or
-    a document to share.
-
-    csv: one row per recap, UTF-8 with a BOM (Excel reads the accents), lists joined
-    with "; ". md with --action: what each recap says about the action.
-    """
     _exit(
         commands.export(
             fmt=fmt,
@@ -485,22 +542,27 @@ def export(
     )
 
 
-@app.command(epilog="Examples: kb serve;  kb serve --port 8080")
+@app.command(
+    epilog=_("Examples: {examples}").format(examples="kb serve;  kb serve --port 8080"),
+    help=_(
+        "A read-only web site over the recaps: search, a page per recap, "
+        "timeline, agenda.\n\nIt answers from the same index as the commands, kept "
+        "up to date with the folder, and never writes to the recaps. Ctrl+C "
+        "stops it."
+    ),
+)
 def serve(
     host: Annotated[
         str,
-        typer.Option(metavar="HOST", help="Address to listen on (127.0.0.1: this machine only)."),
+        typer.Option(
+            metavar="HOST", help=_("Address to listen on (127.0.0.1: this machine only).")
+        ),
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option(min=0, max=65535, metavar="PORT", help="Port to listen on.")
+        int, typer.Option(min=0, max=65535, metavar="PORT", help=_("Port to listen on."))
     ] = 8001,
     kb_dir: KbDir = None,
     db: Db = None,
     no_color: NoColor = False,
 ) -> None:
-    """A read-only web site over the recaps: search, a page per recap, timeline, agenda.
-
-    It answers from the same index as the commands, kept up to date with the folder, and
-    never writes to the recaps. Ctrl+C stops it.
-    """
     _exit(commands.serve(host=host, port=port, kb_dir=kb_dir, db=db))

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from kb.i18n import N_, _, clock, day, ngettext, number
 from kb.recaps.vocab import Vocabulary
 from kb.search.hits import MARK_END, MARK_START, RecapHit, strip_marks
 from kb.text.shown import clean, one_line, squash
@@ -160,7 +161,11 @@ def _page(text: str, setting: tuple[str, str]) -> None:
             argv = shlex.split(command, posix=os.name != "nt")
         except ValueError:
             sys.stdout.write(text)
-            _warn(f"${name} {command!r} cannot be read (unbalanced quotes); shown without pager")
+            _warn(
+                _(
+                    "${name} {command!r} cannot be read (unbalanced quotes); shown without pager"
+                ).format(name=name, command=command)
+            )
             return
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")  # quit when done, colours as they are, text left on screen
@@ -171,7 +176,11 @@ def _page(text: str, setting: tuple[str, str]) -> None:
     except OSError as exc:
         sys.stdout.write(text)
         what = f"${name} ({command})" if name else "less"
-        _warn(f"cannot run the pager {what}: {exc.strerror}; set KB_PAGER, or pass --no-pager")
+        _warn(
+            _("cannot run the pager {what}: {reason}; set KB_PAGER, or pass --no-pager").format(
+                what=what, reason=exc.strerror
+            )
+        )
         return
     # Ctrl-C in the pager is the pager's: kb waits for it to end, as git does.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -190,7 +199,7 @@ def _page(text: str, setting: tuple[str, str]) -> None:
 def _warn(line: str) -> None:
     from rich.text import Text
 
-    stderr().print(Text.assemble(("warning: ", "yellow"), clean(line)))
+    stderr().print(Text.assemble((_("warning: "), "yellow"), clean(line)))
 
 
 def _less() -> list[str] | None:
@@ -206,7 +215,7 @@ def _less() -> list[str] | None:
 def error(message: str) -> None:
     from rich.text import Text
 
-    stderr().print(Text.assemble(("Error: ", "bold red"), clean(message)))
+    stderr().print(Text.assemble((_("Error: "), "bold red"), clean(message)))
 
 
 def warnings(lines: list[str]) -> None:
@@ -216,7 +225,7 @@ def warnings(lines: list[str]) -> None:
 
     console = stderr()
     for line in lines:
-        console.print(Text.assemble(("warning: ", "yellow"), clean(line), " (skipped)"))
+        console.print(Text.assemble((_("warning: "), "yellow"), clean(line), _(" (skipped)")))
 
 
 def as_json(data: Any) -> None:
@@ -287,8 +296,20 @@ def sync_summary(report: SyncReport) -> None:
     for line in report.problems:
         console.print(Text(clean(line)))
     stdout().print(
-        f"{report.total} recaps indexed: {report.added} added, {report.updated} updated, "
-        f"{report.removed} removed, {report.unchanged} unchanged, {report.invalid} invalid"
+        ngettext(
+            "{total} recaps indexed: {added} added, {updated} updated, {removed} removed, "
+            "{unchanged} unchanged, {invalid} invalid",
+            "{total} recaps indexed: {added} added, {updated} updated, {removed} removed, "
+            "{unchanged} unchanged, {invalid} invalid",
+            report.total,
+        ).format(
+            total=number(report.total),
+            added=number(report.added),
+            updated=number(report.updated),
+            removed=number(report.removed),
+            unchanged=number(report.unchanged),
+            invalid=number(report.invalid),
+        )
     )
 
 
@@ -302,14 +323,14 @@ def search_results(
 
     console = stdout()
     if not hits:
-        console.print(Text(f"No recap matches {one_line(query)!r}."))
+        console.print(Text(_("No recap matches {query!r}.").format(query=one_line(query))))
         return
     width = console.width
     out = Text()
     digits = len(str(len(hits)))
-    for number, hit in enumerate(hits, 1):
+    for rank, hit in enumerate(hits, 1):
         header = Text.assemble(
-            (f"{number:>{digits}}  " if numbered else "", "bold magenta"),
+            (f"{rank:>{digits}}  " if numbered else "", "bold magenta"),
             (hit.date, "bold"),
             "  ",
             (vocab.basin_name(hit.basin), basin_style(vocab, hit.basin)),
@@ -320,20 +341,24 @@ def search_results(
         header.append_text(marked(hit.title, "bold"))
         out.append_text(_fitted(console, header, width))
         for section in hit.sections[:SECTIONS_SHOWN]:
-            heading = section.heading or "Introduction"
+            heading = section.heading or _("Introduction")
             out.append("\n  ")
             out.append_text(_fitted(console, marked(heading, "bold cyan"), width - 2, "\n  "))
             out.append("\n    ")
             out.append_text(_fitted(console, marked(section.snippet), width - 4, "\n    "))
         hidden = len(hit.sections) - SECTIONS_SHOWN
-        more = f" ({hidden} more matching section{'s' if hidden > 1 else ''})" if hidden > 0 else ""
+        more = ""
+        if hidden > 0:
+            more = ngettext(
+                " ({n} more matching section)", " ({n} more matching sections)", hidden
+            ).format(n=number(hidden))
         out.append("\n  ")
         command = Text(f"kb show {hit.id}{more}", style="dim")
         out.append_text(_fitted(console, command, width - 2, "\n  "))
         out.append("\n\n")
-    more = " (--limit shows more)" if len(hits) >= limit else ""
+    more = _(" (--limit shows more)") if len(hits) >= limit else ""
     if numbered:
-        more += "; kb show N shows the Nth"
+        more += _("; kb show N shows the Nth")
     out.append_text(_fitted(console, Text(_recaps(len(hits)) + more, style="dim"), width, "\n"))
     console.print(out, no_wrap=True, overflow="ignore")  # its lines are fitted already
 
@@ -382,9 +407,9 @@ def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
 
     console = stdout()
     if not rows:
-        console.print("No recap matches these filters.")
+        console.print(_("No recap matches these filters."))
         return
-    headers = ("Date", "Basin", "Ed.", "Part.", "Title / id")
+    headers = (_("Date"), _("Basin"), _("Ed."), _("Part."), _("Title / id"))
     cells = [
         (
             row["date"],
@@ -408,9 +433,11 @@ def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
         title_w = min(max(title_w, *(cell_len(c[5]) for c in cells)), console.width - fixed)
 
     out = Text()
+    pads = [w - cell_len(h) for w, h in zip(widths, headers, strict=True)]
     out.append(
-        f"{'Date':<{date_w}}  {'Basin':<{basin_w}}  {'Ed.':>{edition_w}}  {'Part.':>{part_w}}"
-        + ("\n" if stacked else "  Title / id\n"),
+        f"{headers[0]}{' ' * pads[0]}  {headers[1]}{' ' * pads[1]}  "
+        f"{' ' * pads[2]}{headers[2]}  {' ' * pads[3]}{headers[3]}"
+        + ("\n" if stacked else f"  {headers[4]}\n"),
         style="bold",
     )
     for date, basin, edition, participants, title, recap_id, style in cells:
@@ -433,18 +460,18 @@ def _num(value: int | None) -> str:
 
 
 SHOW_FIELDS = (
-    ("date", "Date"),
-    ("basin", "Basin"),
-    ("edition", "Edition"),
-    ("participants", "Participants"),
-    ("team", "Team"),
-    ("support_group", "Support group"),
-    ("actions", "Actions"),
-    ("tags", "Tags"),
-    ("next_meeting", "Next meeting"),
-    ("next_meeting_place", "Place"),
-    ("source", "Source"),
-    ("path", "File"),
+    ("date", N_("Date")),
+    ("basin", N_("Basin")),
+    ("edition", N_("Edition")),
+    ("participants", N_("Participants")),
+    ("team", N_("Team")),
+    ("support_group", N_("Support group")),
+    ("actions", N_("Actions")),
+    ("tags", N_("Tags")),
+    ("next_meeting", N_("Next meeting")),
+    ("next_meeting_place", N_("Place")),
+    ("source", N_("Source")),
+    ("path", N_("File")),
 )
 
 
@@ -468,13 +495,21 @@ def recap(meta: dict[str, Any], body: str, vocab: Vocabulary) -> None:
         elif isinstance(value, list):
             cell = Text(one_line(", ".join(value)))
         elif key == "next_meeting":
-            cell = Text(str(value).replace("T", " "))
+            cell = Text(_when(str(value)))
+        elif key == "date":
+            cell = Text(day(str(value)))
         else:
             cell = Text(one_line(str(value)))
-        grid.add_row(label, cell)
+        grid.add_row(_(label), cell)
     console.print(grid)
     console.print(Rule(style="dim"))
     console.print(Markdown(clean(body)))
+
+
+def _when(value: str) -> str:
+    """A day with an optional time (``2025-06-12T14:00``) as text."""
+    date, _sep, time = value.partition("T")
+    return day(date) + (" " + clock(time) if time else "")
 
 
 def raw(text: str) -> None:
@@ -499,7 +534,7 @@ def timeline(entries: list[Entry], vocab: Vocabulary) -> None:
 
     console = stdout()
     if not entries:
-        console.print("No recap matches these filters.")
+        console.print(_("No recap matches these filters."))
         return
     width = console.width
     rule = "-" if console.options.ascii_only else "─"
@@ -538,7 +573,7 @@ _INDENT = "\n" + " " * (DATE_WIDTH + 2)
 
 
 def _recaps(count: int) -> str:
-    return f"{count} recap{'s' if count != 1 else ''}"
+    return ngettext("{n} recap", "{n} recaps", count).format(n=number(count))
 
 
 def _fitted(console: Console, line: Text, width: int, indent: str = _INDENT) -> Text:
@@ -564,23 +599,37 @@ def _timeline_header(entry: Entry, vocab: Vocabulary) -> Text:
     )
     header.append(vocab.basin_name(entry.basin), style=basin_style(vocab, entry.basin))
     if entry.kind == "recap":
-        details = [f"edition {entry.edition}"] if entry.edition is not None else []
+        details = [_edition(entry.edition)] if entry.edition is not None else []
         if entry.participants is not None:
-            plural = "s" if entry.participants != 1 else ""
-            details.append(f"{entry.participants} participant{plural}")
+            details.append(_participants(entry.participants))
         if details:
             header.append("  " + " · ".join(details))
     elif entry.editions:
         first, last = entry.editions[0], entry.editions[-1]
-        what = f"edition {first}" if first == last else f"editions {first}-{last}"
-        header.append(f"  {what}: no recap", style="yellow")
-    else:
-        when = f" at {entry.time}" if entry.time else ""
-        if entry.kind == "upcoming":
-            header.append(f"  upcoming{when}", style="bold")
+        if first == last:
+            what = _("edition {n}: no recap").format(n=first)
         else:
-            header.append(f"  announced{when}, no recap yet", style="yellow")
+            what = _("editions {first}-{last}: no recap").format(first=first, last=last)
+        header.append("  " + what, style="yellow")
+    elif entry.kind == "upcoming":
+        if entry.time:
+            header.append("  " + _("upcoming at {time}").format(time=clock(entry.time)), "bold")
+        else:
+            header.append("  " + _("upcoming"), style="bold")
+    elif entry.time:
+        what = _("announced at {time}, no recap yet").format(time=clock(entry.time))
+        header.append("  " + what, style="yellow")
+    else:
+        header.append("  " + _("announced, no recap yet"), style="yellow")
     return header
+
+
+def _edition(n: int) -> str:
+    return _("edition {n}").format(n=n)
+
+
+def _participants(n: int) -> str:
+    return ngettext("{n} participant", "{n} participants", n).format(n=number(n))
 
 
 def _timeline_lines(entry: Entry, width: int) -> list[Text]:
@@ -593,7 +642,8 @@ def _timeline_lines(entry: Entry, width: int) -> list[Text]:
     if entry.editions:
         return []
     lines = [Text(one_line(entry.place))] if entry.place else []
-    return [*lines, Text(f"announced in {entry.announced_by}", style="dim")]
+    announced = _("announced in {id}").format(id=entry.announced_by)
+    return [*lines, Text(announced, style="dim")]
 
 
 def _timeline_row(entry: Entry, vocab: Vocabulary, width: int) -> Any:
@@ -640,10 +690,10 @@ def _bullets(lines: tuple[str, ...]) -> Any:
 
 
 def _passage_heading(passage: Passage) -> str:
+    name = one_line(passage.heading) or _("Introduction")
     if passage.via == "frontmatter":
-        name = one_line(passage.heading) or "Introduction"
-        return f"{name} (the recap's actions: name it; no section does)"
-    return one_line(passage.heading) or "Introduction"
+        return _("{name} (the recap's actions: name it; no section does)").format(name=name)
+    return name
 
 
 def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
@@ -656,25 +706,34 @@ def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
     for row in rows:
         header = Text(one_line(row["name"]), style="bold " + basin_style(vocab, row["basin"]))
         count = row["recaps"]
-        if count:
-            span = row["first"] if count == 1 else f"{row['first']} to {row['last']}"
-            header.append(f"  {_recaps(count)}, {span}")
+        if count == 1:
+            header.append(
+                "  " + _("{recaps}, {day}").format(recaps=_recaps(1), day=day(row["first"]))
+            )
+        elif count:
+            span = _("{recaps}, {first} to {last}").format(
+                recaps=_recaps(count), first=day(row["first"]), last=day(row["last"])
+            )
+            header.append("  " + span)
         else:
-            header.append("  no recap", style="dim")
+            header.append("  " + _("no recap"), style="dim")
         console.print(header)
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column()
         if row["latest_edition"] is not None:
-            grid.add_row("Latest edition", str(row["latest_edition"]))
+            grid.add_row(_("Latest edition"), str(row["latest_edition"]))
         if any(p is not None for p in row["participants"]):
             by_workshop = ", ".join("?" if p is None else str(p) for p in row["participants"])
-            grid.add_row("Participants", f"{by_workshop} (per workshop, oldest first)")
+            grid.add_row(
+                _("Participants"),
+                _("{counts} (per workshop, oldest first)").format(counts=by_workshop),
+            )
         if row["team"]:
-            grid.add_row("Team", Text(one_line(", ".join(row["team"]))))
+            grid.add_row(_("Team"), Text(one_line(", ".join(row["team"]))))
         meeting = row["next_meeting"]
         if meeting:
-            grid.add_row("Next meeting", _meeting(meeting))
+            grid.add_row(_("Next meeting"), _meeting(meeting))
         if grid.row_count:
             console.print(Padding(grid, (0, 0, 0, 2), expand=False))
         console.print()
@@ -683,13 +742,13 @@ def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
 def _meeting(meeting: dict[str, Any]) -> Text:
     from rich.text import Text
 
-    text = Text(meeting["date"] + (f" {meeting['time']}" if meeting["time"] else ""))
+    text = Text(day(meeting["date"]) + (" " + clock(meeting["time"]) if meeting["time"] else ""))
     if meeting["place"]:
         text.append(", " + one_line(meeting["place"]))
     if meeting["status"] == "upcoming":
-        text.append("  upcoming", style="bold")
+        text.append("  " + _("upcoming"), style="bold")
     else:
-        text.append("  no recap yet", style="yellow")
+        text.append("  " + _("no recap yet"), style="yellow")
     return text
 
 
@@ -700,14 +759,14 @@ def actions(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
 
     console = stdout()
     if not rows:
-        console.print("No action is seen in or run by this basin.")
+        console.print(_("No action is seen in or run by this basin."))
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Action")
-    table.add_column("Recaps", justify="right")
-    table.add_column("Basins")
-    table.add_column("First", no_wrap=True)
-    table.add_column("Last", no_wrap=True)
+    table.add_column(_("Action"))
+    table.add_column(_("Recaps"), justify="right")
+    table.add_column(_("Basins"))
+    table.add_column(_("First"), no_wrap=True)
+    table.add_column(_("Last"), no_wrap=True)
     for row in rows:
         name = Text(one_line(row["name"]))
         name.append("\n" + row["action"], style="dim")
@@ -718,8 +777,10 @@ def actions(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
         table.add_row(name, str(row["recaps"]), places, row["first"] or "", row["last"] or "")
     console.print(table)
     seen = sum(1 for row in rows if row["recaps"])
-    plural = "s" if len(rows) != 1 else ""
-    console.print(Text(f"{len(rows)} action{plural}, {seen} seen in recaps", style="dim"))
+    summary = ngettext(
+        "{n} action, {seen} seen in recaps", "{n} actions, {seen} seen in recaps", len(rows)
+    ).format(n=number(len(rows)), seen=number(seen))
+    console.print(Text(summary, style="dim"))
 
 
 def agenda(meetings: list[Meeting], vocab: Vocabulary, *, today: dt.date, past: bool) -> None:
@@ -730,8 +791,14 @@ def agenda(meetings: list[Meeting], vocab: Vocabulary, *, today: dt.date, past: 
 
     console = stdout()
     if not meetings:
-        more = "" if past else f" from {today.isoformat()} on; --all shows the past ones too"
-        console.print(f"No meeting announced{more}.")
+        if past:
+            console.print(_("No meeting announced."))
+        else:
+            console.print(
+                _("No meeting announced from {day} on; --all shows the past ones too.").format(
+                    day=day(today.isoformat())
+                )
+            )
         return
     basin_w = max(cell_len(vocab.basin_name(m.basin)) for m in meetings)
     indent = " " * (DATE_WIDTH + 2 + 5 + 2)
@@ -748,9 +815,10 @@ def agenda(meetings: list[Meeting], vocab: Vocabulary, *, today: dt.date, past: 
             place = _fitted(console, Text(one_line(meeting.place)), width, "\n" + indent)
             out.append("\n" + indent)
             out.append_text(place)
-        out.append(f"\n{indent}announced in {meeting.announced_by}\n\n", style="dim")
-    plural = "s" if len(meetings) != 1 else ""
-    out.append(f"{len(meetings)} meeting{plural}", style="dim")
+        announced = _("announced in {id}").format(id=meeting.announced_by)
+        out.append(f"\n{indent}{announced}\n\n", style="dim")
+    count = ngettext("{n} meeting", "{n} meetings", len(meetings))
+    out.append(count.format(n=number(len(meetings))), style="dim")
     console.print(out, no_wrap=True, overflow="ignore")
 
 
@@ -758,10 +826,10 @@ def _meeting_status(meeting: Meeting) -> Text:
     from rich.text import Text
 
     if meeting.status == "upcoming":
-        return Text("upcoming", style="bold")
+        return Text(_("upcoming"), style="bold")
     if meeting.status == "held":
-        return Text(f"held: kb show {meeting.recap}")
-    return Text("no recap yet", style="yellow")
+        return Text(_("held: kb show {id}").format(id=meeting.recap))
+    return Text(_("no recap yet"), style="yellow")
 
 
 # -- kb add ---------------------------------------------------------------------------
@@ -882,12 +950,13 @@ def glossary(entries: Sequence[tuple[str, Sequence[str]]], *, json_output: bool)
 
     console = stdout()
     if not entries:
-        console.print("The glossary is empty; kb.yml defines it.")
+        console.print(_("The glossary is empty; kb.yml defines it."))
         return
     table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("Term", no_wrap=True)
-    table.add_column("Stands for")
+    table.add_column(_("Term"), no_wrap=True)
+    table.add_column(_("Stands for"))
     for term, expansions in entries:
         table.add_row(Text(one_line(term), style="bold"), Text(one_line("; ".join(expansions))))
     console.print(table)
-    console.print(Text(f"{len(entries)} terms", style="dim"))
+    terms = ngettext("{n} terms", "{n} terms", len(entries)).format(n=number(len(entries)))
+    console.print(Text(terms, style="dim"))
