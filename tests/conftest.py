@@ -4,13 +4,14 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from kb import i18n
 from kb.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,11 +55,24 @@ def write_recap(folder: Path, name: str | None = None, **kwargs: object) -> Path
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every test runs in its own folder, with no KB_* variable from the developer's shell."""
-    for name in ("KB_DIR", "KB_DB", "KB_TODAY"):
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Every test runs in its own folder, with no KB_* variable from the developer's shell,
+    and in English (KB_LANG=en) whatever the machine's language: tests of French output
+    say so (``in_french``)."""
+    for name in ("KB_DIR", "KB_DB", "KB_TODAY", "KB_LOCALEDIR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KB_LANG", "en")
+    i18n.reset()
     monkeypatch.chdir(tmp_path)
+    yield
+    i18n.reset()
+
+
+@pytest.fixture
+def in_french(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What kb says is in French for this test (its messages are read at each call)."""
+    monkeypatch.setenv("KB_LANG", "fr")
+    i18n.reset()
 
 
 @pytest.fixture

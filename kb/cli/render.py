@@ -509,7 +509,7 @@ def recap(meta: dict[str, Any], body: str, vocab: Vocabulary) -> None:
 def _when(value: str) -> str:
     """A day with an optional time (``2025-06-12T14:00``) as text."""
     date, _sep, time = value.partition("T")
-    return day(date) + (" " + clock(time) if time else "")
+    return _("{day} {time}").format(day=day(date), time=clock(time)) if time else day(date)
 
 
 def raw(text: str) -> None:
@@ -742,7 +742,7 @@ def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
 def _meeting(meeting: dict[str, Any]) -> Text:
     from rich.text import Text
 
-    text = Text(day(meeting["date"]) + (" " + clock(meeting["time"]) if meeting["time"] else ""))
+    text = Text(_when(meeting["date"] + (f"T{meeting['time']}" if meeting["time"] else "")))
     if meeting["place"]:
         text.append(", " + one_line(meeting["place"]))
     if meeting["status"] == "upcoming":
@@ -846,7 +846,7 @@ def _field_text(key: str, value: Any, vocab: Vocabulary) -> str:
     if key == "basin":
         return vocab.basin_name(value)
     if isinstance(value, list):
-        return ", ".join(value) if value else "(none)"
+        return ", ".join(value) if value else _("(none)")
     if key == "next_meeting":
         return str(value).replace("T", " ")
     return str(value)
@@ -871,7 +871,8 @@ def draft(
 
     inferred = inferred or {}
     console = stderr()
-    console.print(Text(f"Read from the text, to be written as {clean(target)}:", style="bold"))
+    heading = _("Read from the text, to be written as {path}:").format(path=clean(target))
+    console.print(Text(heading, style="bold"))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -882,14 +883,15 @@ def draft(
         if key in given:
             cell.append(f"  ({given[key]})", style="dim")
         elif key in inferred:
-            cell.append("  (inferred)", style="yellow")
+            cell.append("  " + _("(inferred)"), style="yellow")
         grid.add_row(key, cell)
     if headings:
-        grid.add_row("headings", Text("\n".join(one_line(h) for h in headings)))
+        grid.add_row(_("headings"), Text("\n".join(one_line(h) for h in headings)))
     console.print(grid, soft_wrap=False)
     plain = [key for key, why in missing.items() if why == "not stated"]
     if plain:
-        console.print(Text("Not in the text: " + ", ".join(plain), style="yellow"))
+        absent = _("Not in the text: {fields}").format(fields=", ".join(plain))
+        console.print(Text(absent, style="yellow"))
     for key, why in missing.items():
         if why != "not stated":
             console.print(Text(f"{key}: {one_line(why)}", style="yellow"))
@@ -919,25 +921,38 @@ def added(result: Added, vocab: Vocabulary) -> None:
     recap = result.recap
     console = stdout()
     where = clean(result.path)
-    verb = {"added": "Added", "replaced": "Replaced"}.get(result.status, "Unchanged")
-    console.print(Text.assemble(f"{verb} ", (recap.id, "bold"), f": {where}"))
-    facts = [recap.date, vocab.basin_name(recap.basin)]
+    if result.status == "added":
+        said = _("Added {id}: {path}")
+    elif result.status == "replaced":
+        said = _("Replaced {id}: {path}")
+    else:
+        said = _("Unchanged {id}: {path}")
+    before, _sep, after = said.partition("{id}")
+    console.print(
+        Text.assemble(before.format(path=where), (recap.id, "bold"), after.format(path=where))
+    )
+    facts = [day(recap.date), vocab.basin_name(recap.basin)]
     if recap.edition:
-        facts.append(f"edition {recap.edition}")
+        facts.append(_edition(recap.edition))
     if recap.participants is not None:
-        facts.append(f"{recap.participants} participants")
-    sections = [s for s in recap.sections if s.heading]
-    facts.append(f"{len(sections)} section{'s' if len(sections) != 1 else ''}")
-    facts.append(f"{len(recap.actions)} action{'s' if len(recap.actions) != 1 else ''}")
+        facts.append(_participants(recap.participants))
+    sections = len([s for s in recap.sections if s.heading])
+    facts.append(ngettext("{n} section", "{n} sections", sections).format(n=number(sections)))
+    count = len(recap.actions)
+    facts.append(ngettext("{n} action", "{n} actions", count).format(n=number(count)))
     console.print(Text(one_line(", ".join(facts)), style="dim"))
     if result.status == "unchanged":
-        note("It is already in the knowledge base with this content: nothing written.")
+        note(_("It is already in the knowledge base with this content: nothing written."))
     if result.backup:
-        note(f"The previous version is kept as {result.backup}.")
+        note(_("The previous version is kept as {path}.").format(path=result.backup))
     if result.report is not None:
         warnings(result.report.problems)
     if result.index_error:
-        note(f"warning: the index was not updated ({result.index_error}); kb index retries")
+        note(
+            _("warning: the index was not updated ({error}); kb index retries").format(
+                error=result.index_error
+            )
+        )
 
 
 def glossary(entries: Sequence[tuple[str, Sequence[str]]], *, json_output: bool) -> None:
