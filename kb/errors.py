@@ -6,6 +6,8 @@ stderr and exits non-zero. Anything else that escapes is a bug and keeps its tra
 
 from __future__ import annotations
 
+from kb.i18n import _
+
 
 class KbError(Exception):
     """A mistake the user can fix. ``str(error)`` is one line that says how."""
@@ -27,7 +29,7 @@ class RecapError(KbError):
     """One recap file is invalid; ``path`` is the file as the user sees it."""
 
     def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
+        super().__init__(_("{path}: {reason}").format(path=path, reason=message))
         self.path = path
         self.reason = message
 

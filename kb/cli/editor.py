@@ -8,6 +8,7 @@ import shlex
 import subprocess
 
 from kb.errors import KbError, UsageError
+from kb.i18n import _
 
 
 def run_editor(path: str | os.PathLike[str]) -> int:
@@ -17,14 +18,18 @@ def run_editor(path: str | os.PathLike[str]) -> int:
         command = shlex.split(editor, posix=os.name != "nt")
     except ValueError:
         raise UsageError(
-            f"the editor command {editor!r} cannot be read (unbalanced quotes)"
+            _("the editor command {command!r} cannot be read (unbalanced quotes)").format(
+                command=editor
+            )
         ) from None
     if not command:
-        raise UsageError("no editor: set VISUAL or EDITOR (export EDITOR=nano)")
+        raise UsageError(_("no editor: set VISUAL or EDITOR (export EDITOR=nano)"))
     argv = [*command, os.fspath(path)]
     try:
         return subprocess.run(argv, check=False).returncode
     except OSError as exc:
         raise KbError(
-            f"cannot run the editor {argv[0]!r} ({exc.strerror}); set VISUAL or EDITOR"
+            _("cannot run the editor {editor!r} ({reason}); set VISUAL or EDITOR").format(
+                editor=argv[0], reason=exc.strerror
+            )
         ) from None

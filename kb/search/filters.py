@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from kb.errors import UsageError
+from kb.i18n import _
 from kb.recaps.vocab import Vocabulary
 
 
@@ -31,7 +32,7 @@ def make_filters(
     stop = parse_day(until, "--until", end=True) if until else None
     if year is not None:
         if not 1900 <= year <= 2999:
-            raise UsageError(f"--year {year}: expected a year like 2025")
+            raise UsageError(_("--year {year}: expected a year like 2025").format(year=year))
         start = max(filter(None, (start, f"{year}-01-01")))
         stop = min(filter(None, (stop, f"{year}-12-31")))
     return Filters(
@@ -63,7 +64,9 @@ def parse_day(text: str, option: str, *, end: bool) -> str:
             raise ValueError(text)
     except ValueError:
         raise UsageError(
-            f"{option} {text!r}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD"
+            _("{option} {text!r}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD").format(
+                option=option, text=text
+            )
         ) from None
     return day.isoformat()
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from kb.errors import NotFoundError
+from kb.i18n import _, ngettext, number
 
 SUFFIX = ".last-search"
 
@@ -65,25 +66,32 @@ def result_id(index_file: str, ref: str) -> str | None:
     small number that is no result of the last search."""
     if not (ref.isascii() and ref.isdigit()):
         return None
-    number = int(ref)
+    position = int(ref)
     last = load(index_file)
-    if last is not None and 1 <= number <= len(last.ids):
-        return last.ids[number - 1]
+    if last is not None and 1 <= position <= len(last.ids):
+        return last.ids[position - 1]
     if len(ref) >= 4:
         return None  # 2025, 20250: the start of ids
     if last is None:
         raise NotFoundError(
-            f"result {ref}: no search to take it from yet; run kb search WORDS on a terminal "
-            "(it numbers the recaps it shows), or give a recap id (kb list shows them)"
+            _(
+                "result {ref}: no search to take it from yet; run kb search WORDS on a "
+                "terminal (it numbers the recaps it shows), or give a recap id (kb list "
+                "shows them)"
+            ).format(ref=ref)
         )
     count = len(last.ids)
     if count == 0:
-        shown = "found no recap"
-    elif count == 1:
-        shown = "showed one recap, number 1"
+        message = _(
+            "result {ref}: the last search ({query}) found no recap; search again, or give "
+            "a recap id (kb list shows them)"
+        )
     else:
-        shown = f"showed {count} recaps, numbered 1 to {count}"
-    raise NotFoundError(
-        f"result {ref}: the last search ({last.query}) {shown}; search again, "
-        "or give a recap id (kb list shows them)"
-    )
+        message = ngettext(
+            "result {ref}: the last search ({query}) showed one recap, number 1; search "
+            "again, or give a recap id (kb list shows them)",
+            "result {ref}: the last search ({query}) showed {n} recaps, numbered 1 to {n}; "
+            "search again, or give a recap id (kb list shows them)",
+            count,
+        )
+    raise NotFoundError(message.format(ref=ref, query=last.query, n=number(count)))

@@ -8,8 +8,9 @@ from typing import Any
 
 from kb.config import Location
 from kb.errors import NotFoundError
+from kb.i18n import _, ngettext, number
 from kb.search.filters import Filters, where_clause
-from kb.text.fold import did_you_mean
+from kb.text.fold import close_matches
 
 _LIST_COLUMNS = "id, date, basin, title, edition, participants, actions, path"
 
@@ -47,8 +48,10 @@ def find_recap(conn: sqlite3.Connection, loc: Location, ref: str) -> dict[str, A
         return get_recap(conn, loc, picked)
     except NotFoundError:
         raise NotFoundError(
-            f"result {ref} of the last search, {picked}, is no longer in the knowledge base; "
-            "search again"
+            _(
+                "result {ref} of the last search, {id}, is no longer in the knowledge base; "
+                "search again"
+            ).format(ref=ref, id=picked)
         ) from None
 
 
@@ -65,18 +68,31 @@ def get_recap(conn: sqlite3.Connection, loc: Location, ref: str) -> dict[str, An
         if len(rows) > 1:
             names = ", ".join(r["id"] for r in rows[:6])
             raise NotFoundError(
-                f"{ref!r} matches {len(rows)} recaps ({names}); give more of the id"
+                ngettext(
+                    "{ref!r} matches {n} recap ({ids}); give more of the id",
+                    "{ref!r} matches {n} recaps ({ids}); give more of the id",
+                    len(rows),
+                ).format(ref=ref, n=number(len(rows)), ids=names)
             )
         if not rows:
             ids = [r[0] for r in conn.execute("SELECT id FROM recaps")]
-            raise NotFoundError(
-                f"no recap {ref!r}{did_you_mean(ref, ids)}; `kb list` shows the ids"
-            )
+            raise NotFoundError(_no_recap(ref, close_matches(ref, ids)))
         row = rows[0]
     out = _decoded(row)
     del out["n"]
     out.pop("text", None)  # an old column, no longer written
     return out
+
+
+def _no_recap(ref: str, close: list[str]) -> str:
+    if not close:
+        return _("no recap {ref!r}; `kb list` shows the ids").format(ref=ref)
+    words = close[0]
+    for word in close[1:]:  # a or b or c
+        words = _("{words} or {last}").format(words=words, last=word)
+    return _("no recap {ref!r} (did you mean {words}?); `kb list` shows the ids").format(
+        ref=ref, words=words
+    )
 
 
 def _as_relpath(loc: Location, ref: str) -> str | None:

@@ -93,7 +93,8 @@ class Node(NamedTuple):
 class Parsed(NamedTuple):
     words: tuple[Word, ...]
     filters: dict[str, str]  # filter name -> value as typed
-    clashes: tuple[str, ...] = ()  # a filter given twice with two values: "basin:sud basin:nord"
+    # A filter given twice with two values ("basin:sud basin:nord"): (name, first, second).
+    clashes: tuple[tuple[str, str, str], ...] = ()
     tree: Node | None = None  # None: every word on its own, all required
 
     @property
@@ -117,7 +118,7 @@ def parse(text: str, features: Features = ALL) -> Parsed:
     """Read a query: its words, how they combine, and its inline filters. Never fails:
     an OR with nothing to join is the word "or", an unmatched parenthesis is ignored."""
     filters: dict[str, str] = {}
-    clashes: list[str] = []
+    clashes: list[tuple[str, str, str]] = []
 
     def take(match: re.Match[str]) -> str:
         name = FILTER_NAMES[match.group(1).lower()]
@@ -126,7 +127,7 @@ def parse(text: str, features: Features = ALL) -> Parsed:
             return match.group(0)
         first = filters.setdefault(name, value.strip())
         if first != value.strip():
-            clashes.append(f"{name}:{first} and {name}:{value.strip()}")
+            clashes.append((name, first, value.strip()))
         return " "
 
     rest = _BARE_FILTER.sub(" ", _FILTER.sub(take, text))

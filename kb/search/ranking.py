@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kb.errors import UsageError
+from kb.i18n import N_, _
 from kb.index import fts
 from kb.recaps.vocab import Vocabulary
 from kb.search.filters import Filters, parse_day, where_clause
@@ -36,7 +37,7 @@ from kb.search.snippets import Matcher, mark, snippet
 from kb.text import french
 from kb.text.fold import strip_accents
 
-FALLBACK_NOTE = "No recap has all of these words; showing recaps with some of them."
+FALLBACK_NOTE = N_("No recap has all of these words; showing recaps with some of them.")
 
 
 @dataclass
@@ -67,8 +68,11 @@ def search(
     filters = _merge(filters or Filters(), inline_filters(vocab, parsed))
     words = list(parsed.words)
     if not any(not w.negated for w in words):
-        what = "only excluded words" if words else "no word to search for"
-        raise UsageError(f"query {text!r} has {what}; add a word to search for")
+        if words:
+            problem = _("query {query!r} has only excluded words; add a word to search for")
+        else:
+            problem = _("query {query!r} has no word to search for; add a word to search for")
+        raise UsageError(problem.format(query=text))
     query = _Query(conn, vocab, features, filters, parsed.tree)
     terms = query.terms(words)
     rows = query.ranked(terms, limit)
@@ -83,7 +87,7 @@ def search(
     if not rows and features.fallback and sum(not t.negated for t in terms) > 1:
         rows = query.ranked(terms, limit, every=False)
         if rows:
-            notes.append(FALLBACK_NOTE)
+            notes.append(_(FALLBACK_NOTE))
     return Outcome(query.hits(rows, terms, sections=sections), notes)
 
 
@@ -94,13 +98,18 @@ def inline_filters(vocab: Vocabulary, parsed: Parsed) -> Filters:
     """The query's ``name:value`` filters, resolved like the options of the same name."""
     given = parsed.filters
     if parsed.clashes:
-        raise UsageError(f"{parsed.clashes[0]} in the query disagree; give one")
+        name, first, second = parsed.clashes[0]
+        raise UsageError(
+            _("{name}:{first} and {name}:{second} in the query disagree; give one").format(
+                name=name, first=first, second=second
+            )
+        )
     since = parse_day(given["since"], "since:", end=False) if "since" in given else None
     until = parse_day(given["until"], "until:", end=True) if "until" in given else None
     if "year" in given:
         year = given["year"]
         if not (year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 2999):
-            raise UsageError(f"year:{year}: expected a year like 2025")
+            raise UsageError(_("year:{year}: expected a year like 2025").format(year=year))
         since = max(filter(None, (since, f"{year}-01-01")))
         until = min(filter(None, (until, f"{year}-12-31")))
     return Filters(
@@ -117,7 +126,11 @@ def _merge(options: Filters, inline: Filters) -> Filters:
     for name in ("basin", "action"):
         a, b = getattr(options, name), getattr(inline, name)
         if a and b and a != b:
-            raise UsageError(f"--{name} {a} and {name}:{b} in the query disagree; give one")
+            raise UsageError(
+                _("--{name} {given} and {name}:{inline} in the query disagree; give one").format(
+                    name=name, given=a, inline=b
+                )
+            )
     since = [d for d in (options.since, inline.since) if d]
     until = [d for d in (options.until, inline.until) if d]
     return Filters(
@@ -207,12 +220,14 @@ class _Query:
             if close.best:
                 best = fts.written(self.conn, close.best)
                 out[i] = Word(best, (best,))
-                notes.append(f"{word.text}: did you mean {best}? Showing results for it.")
+                note = _("{word}: did you mean {best}? Showing results for it.")
+                notes.append(note.format(word=word.text, best=best))
             elif close.suggestions:
                 shown = [fts.written(self.conn, w) for w in close.suggestions[:3]]
-                notes.append(f"{word.text}: in no recap; did you mean {_or(shown)}?")
+                note = _("{word}: in no recap; did you mean {words}?")
+                notes.append(note.format(word=word.text, words=_or(shown)))
             elif positive > 1:
-                notes.append(f"{word.text}: in no recap.")
+                notes.append(_("{word}: in no recap.").format(word=word.text))
         return out, notes
 
     # -- results with their sections --
@@ -286,7 +301,10 @@ def _section(row: Any, matcher: Matcher, score: float) -> SectionHit:
 
 
 def _or(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    """``a``, ``a or b``, ``a, b or c``."""
+    if len(words) == 1:
+        return words[0]
+    return _("{words} or {last}").format(words=", ".join(words[:-1]), last=words[-1])
 
 
 # -- did you mean ---------------------------------------------------------------------

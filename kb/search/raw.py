@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from kb.errors import UsageError
+from kb.i18n import _
 from kb.search.filters import Filters, where_clause
 from kb.search.hits import MARK_END, MARK_START, SNIPPET_TOKENS, RecapHit, SectionHit
 
@@ -90,6 +91,8 @@ def _run(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[sqlite3.
         return conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         raise UsageError(
-            f"--raw query is not valid FTS5 syntax ({exc}); quote words in double quotes, "
-            "or drop --raw to search plain words"
+            _(
+                "--raw query is not valid FTS5 syntax ({reason}); quote words in double "
+                "quotes, or drop --raw to search plain words"
+            ).format(reason=exc)
         ) from None

@@ -17,6 +17,7 @@ from typing import Any
 
 from kb.config import Location
 from kb.errors import KbError, UsageError
+from kb.i18n import _, day, ngettext, number
 from kb.recaps.vocab import Vocabulary
 from kb.search.filters import Filters, where_clause
 from kb.text.shown import one_line
@@ -75,13 +76,15 @@ def export_format(fmt: str | None, output: str | None) -> str:
         fmt = os.path.splitext(str(output))[1].lstrip(".").lower() or None
         if fmt not in FORMATS:
             raise UsageError(
-                f"--format: not given, and {output!r} does not end with .csv, .jsonl or .md; "
-                "give --format csv, jsonl or md"
+                _(
+                    "--format: not given, and {output!r} does not end with .csv, .jsonl or "
+                    ".md; give --format csv, jsonl or md"
+                ).format(output=output)
             )
     if fmt is None:
-        raise UsageError("--format: expected csv, jsonl or md")
+        raise UsageError(_("--format: expected csv, jsonl or md"))
     if fmt not in FORMATS:
-        raise UsageError(f"--format {fmt!r}: expected csv, jsonl or md")
+        raise UsageError(_("--format {format!r}: expected csv, jsonl or md").format(format=fmt))
     return fmt
 
 
@@ -100,7 +103,9 @@ def export(
     rows = recaps(conn, loc, vocab, filters=filters)
     if not rows:
         raise KbError(
-            f"no recap matches these filters ({describe(filters, vocab)}); nothing written"
+            _("no recap matches these filters ({filters}); nothing written").format(
+                filters=describe(filters, vocab)
+            )
         )
     if fmt == "csv":
         return to_csv(rows), len(rows)
@@ -163,6 +168,11 @@ def to_jsonl(rows: Sequence[dict[str, Any]]) -> bytes:
 
 def describe(filters: Filters, vocab: Vocabulary, *, action: bool = True) -> str:
     """The filters in words: ``Centre-Ouest, 2025``; ``all recaps`` when there are none."""
+    return ", ".join(_described(filters, vocab, action=action)) or _("all recaps")
+
+
+def _described(filters: Filters, vocab: Vocabulary, *, action: bool = True) -> list[str]:
+    """Each filter in words (none: no filter)."""
     parts = []
     if filters.basin:
         parts.append(vocab.basin_name(filters.basin))
@@ -179,25 +189,37 @@ def describe(filters: Filters, vocab: Vocabulary, *, action: bool = True) -> str
     ):
         parts.append(since[:4])
     elif since and until:
-        parts.append(f"{since} to {until}")
+        parts.append(_("{since} to {until}").format(since=day(since), until=day(until)))
     elif since:
-        parts.append(f"since {since}")
+        parts.append(_("since {since}").format(since=day(since)))
     elif until:
-        parts.append(f"until {until}")
-    return ", ".join(parts) or "all recaps"
+        parts.append(_("until {until}").format(until=day(until)))
+    return parts
 
 
-def _made(today: dt.date, count: int, what: str) -> str:
-    plural = "s" if count != 1 else ""
-    return f"Made by kb on {today.isoformat()} from {count} recap{plural}{what}."
+def _made(today: dt.date, count: int, action: str | None = None) -> str:
+    """The line under the document's title: when and from how many recaps."""
+    if action is None:
+        made = ngettext(
+            "Made by kb on {day} from {n} recap.", "Made by kb on {day} from {n} recaps.", count
+        )
+    else:
+        made = ngettext(
+            "Made by kb on {day} from {n} recap: what each says about {action}.",
+            "Made by kb on {day} from {n} recaps: what each says about {action}.",
+            count,
+        )
+    return made.format(day=day(today.isoformat()), n=number(count), action=action)
 
 
 def _facts(item: dict[str, Any], vocab: Vocabulary) -> str:
-    facts = [item["date"], vocab.basin_name(item["basin"])]
+    facts = [day(item["date"]), vocab.basin_name(item["basin"])]
     if item.get("edition"):
-        facts.append(f"edition {item['edition']}")
+        facts.append(_("edition {n}").format(n=item["edition"]))
     if item.get("participants") is not None:
-        facts.append(f"{item['participants']} participants")
+        n = item["participants"]
+        # English always wrote "participants", 1 too.
+        facts.append(ngettext("{n} participants", "{n} participants", n).format(n=number(n)))
     return " · ".join(facts)
 
 
@@ -211,11 +233,12 @@ def to_markdown(
 ) -> bytes:
     """One document: a title that says which recaps, the day it was made, then each recap
     (title, date and basin, its text with its headings one level down)."""
-    out = [f"# Recaps — {describe(filters, vocab)}", "", _made(today, len(rows), ""), ""]
+    title = _("Recaps — {filters}").format(filters=describe(filters, vocab))
+    out = [f"# {title}", "", _made(today, len(rows)), ""]
     for row, text in zip(rows, texts, strict=True):
         out += [f"## {one_line(row['title'])}", "", f"*{_facts(row, vocab)}*", ""]
         if row.get("source"):
-            out += [f"Source: {one_line(row['source'])}", ""]
+            out += [_("Source: {source}").format(source=one_line(row["source"])), ""]
         out += [_demoted(text).strip("\n"), ""]
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
 
@@ -231,9 +254,9 @@ def about_action(
     action = vocab.action(filters.action)
     name = action.name if action else filters.action
     entries = [e for e in timeline(conn, vocab, filters=filters, today=today) if e.kind == "recap"]
-    narrowed = describe(filters, vocab, action=False)
-    title = name if narrowed == "all recaps" else f"{name} — {narrowed}"
-    out = [f"# {title}", "", _made(today, len(entries), f": what each says about {name}"), ""]
+    narrowed = _described(filters, vocab, action=False)
+    title = f"{name} — {', '.join(narrowed)}" if narrowed else name
+    out = [f"# {title}", "", _made(today, len(entries), action=name), ""]
     for entry in entries:
         facts = {
             "date": entry.date,
@@ -243,7 +266,8 @@ def about_action(
         }
         out += [f"## {one_line(entry.title or '')}", "", f"*{_facts(facts, vocab)}*", ""]
         for passage in entry.passages or ():
-            out += [f"### {one_line(passage.heading) or 'Introduction'}", ""]
+            heading = one_line(passage.heading) or _("Introduction")
+            out += [f"### {heading}", ""]
             out += [f"- {one_line(line)}" for line in passage.lines]
             out.append("")
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
@@ -257,7 +281,11 @@ def _body(loc: Location, relpath: str) -> str:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8", errors="replace")
     except OSError as exc:
-        raise KbError(f"{path}: cannot be read ({exc.strerror}); nothing written") from None
+        raise KbError(
+            _("{path}: cannot be read ({reason}); nothing written").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
     return body_of(text.removeprefix("\ufeff").replace("\r\n", "\n"))
 
 

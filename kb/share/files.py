@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kb.config import Location
 from kb.errors import KbError, UsageError
+from kb.i18n import _
 
 
 def check_target(target: str, loc: Location, *, option: str) -> None:
@@ -18,8 +19,10 @@ def check_target(target: str, loc: Location, *, option: str) -> None:
     where = os.path.realpath(target)
     if os.path.commonpath([root, where]) == root:
         raise UsageError(
-            f"{option} {target}: inside the knowledge base {loc.folder}, where it would be "
-            "read as a recap; write it elsewhere"
+            _(
+                "{option} {target}: inside the knowledge base {folder}, where it would be "
+                "read as a recap; write it elsewhere"
+            ).format(option=option, target=target, folder=loc.folder)
         )
 
 
@@ -31,13 +34,19 @@ def write_output(target: str, data: bytes, loc: Location, *, option: str) -> Non
     check_target(target, loc, option=option)
     path = Path(target)
     if path.is_dir():
-        raise UsageError(f"{option} {target}: is a folder; give a file name")
+        raise UsageError(
+            _("{option} {target}: is a folder; give a file name").format(
+                option=option, target=target
+            )
+        )
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else _default_mode()
         write_atomic(path, data, mode=mode, exclusive=False)
     except OSError as exc:
         raise KbError(
-            f"{option} {target}: cannot be written ({exc.strerror}); nothing was written"
+            _("{option} {target}: cannot be written ({reason}); nothing was written").format(
+                option=option, target=target, reason=exc.strerror
+            )
         ) from None
 
 

@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kb import config
 from kb.config import Location
 from kb.errors import KbError, NotFoundError, UsageError
+from kb.i18n import _, language
 from kb.index.fresh import answer
 from kb.recaps.vocab import Vocabulary
 from kb.search.facets import Facets, facets
@@ -126,12 +127,15 @@ class Site:
         with self.lock:
             done = answer(self.loc, question)
         for problem in done.problems:
-            log.warning("%s (skipped)", problem)
+            log.warning("%s", _("{problem} (skipped)").format(problem=problem))
         return done.vocab, done.value
 
     def page(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         """A page; ``section`` (which menu item is current) is the template's name."""
         context.setdefault("section", template.removesuffix(".html"))
+        # The search's notes and problems are kb's messages, in the server's language (the
+        # pages themselves are French): their lang attribute.
+        context.setdefault("messages_lang", language())
         html = self.env.get_template(template).render(**context)
         return HTMLResponse(html, status_code=code)
 
@@ -161,7 +165,7 @@ class Site:
         try:
             vocab, results = self.ask(question)
         except UsageError as exc:  # a query with nothing to look for, filters at odds
-            vocab, _ = self.ask(lambda conn, vocab: None)
+            vocab, _none = self.ask(lambda conn, vocab: None)
             return self.page(
                 "home.html", 400, vocab=vocab, query=query, results=None, problem=str(exc)
             )
@@ -233,7 +237,7 @@ class Site:
     def agenda_ics(self, request: Request) -> Response:
         from kb.share.ics import calendar
 
-        vocab, (_, meetings) = self._meetings(request)
+        vocab, (_chosen, meetings) = self._meetings(request)
         if not meetings:
             raise HTTPException(404)  # a calendar has at least one event (RFC 5545)
         data = calendar(meetings, vocab, stamp=dt.datetime.now(dt.timezone.utc))

@@ -7,6 +7,7 @@ import socket
 from typing import TYPE_CHECKING
 
 from kb.errors import KbError
+from kb.i18n import _
 
 if TYPE_CHECKING:
     import uvicorn
@@ -19,9 +20,15 @@ def listen(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host``:``port`` (0: any free port). KbError when the
     address cannot be used (in use, unknown host, not this machine's)."""
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
     except OSError as exc:
-        raise KbError(f"--host {host}: not an address of this machine ({exc.strerror})") from None
+        raise KbError(
+            _("--host {host}: not an address of this machine ({reason})").format(
+                host=host, reason=exc.strerror
+            )
+        ) from None
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -30,8 +37,9 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise KbError(
-            f"--host {host} --port {port}: cannot listen there ({exc.strerror}); "
-            "choose another --port"
+            _(
+                "--host {host} --port {port}: cannot listen there ({reason}); choose another --port"
+            ).format(host=host, port=port, reason=exc.strerror)
         ) from None
     return sock
 
