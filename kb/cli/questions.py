@@ -37,13 +37,33 @@ from kb.cli import render
 from kb.cli.editor import run_editor
 from kb.config import Location
 from kb.errors import KbError, UsageError
+from kb.i18n import N_, _, day
 from kb.recaps.dates import parse_date
-from kb.recaps.published import Draft, convert
+from kb.recaps.published import NOT_STATED, Draft, convert
 from kb.recaps.reading import GUESSED, Candidate, Reading
 from kb.recaps.recap import FIELDS
 from kb.recaps.vocab import Vocabulary, load_vocabulary
 
 REQUIRED_OPTIONS = {"date": "--date YYYY-MM-DD", "basin": "--basin BASIN"}
+# What is said of the date or the basin kb is unsure of: a message for each (French
+# words differ: "la date", "le bassin"); for both at once, a third.
+_NOT_FOUND = {
+    ("date",): N_("no date found ({reasons})"),
+    ("basin",): N_("no basin found ({reasons})"),
+    ("date", "basin"): N_("no date or basin found ({reasons})"),
+}
+_ONLY_GUESSED = {
+    "date": N_("the workshop's date is only guessed ({value}: {why})"),
+    "basin": N_("the workshop's basin is only guessed ({value}: {why})"),
+}
+_SAY_NOT_FOUND = {
+    "date": N_("{file}: no date found ({why})."),
+    "basin": N_("{file}: no basin found ({why})."),
+}
+_SAY_GUESSED = {
+    "date": N_("{file}: the workshop's date is only guessed ({why})."),
+    "basin": N_("{file}: the workshop's basin is only guessed ({why})."),
+}
 
 
 @dataclass(frozen=True)
@@ -71,14 +91,16 @@ def is_terminal() -> bool:
 def add(loc: Location, file: str | None, from_text: str | None, opts: Options) -> None:
     """``kb add FILE.md``, ``kb add --from-text FILE``, or ``kb add`` (the template)."""
     if file is not None and from_text is not None:
-        raise UsageError("give either FILE.md or --from-text FILE, not both")
+        raise UsageError(_("give either FILE.md or --from-text FILE, not both"))
     if from_text is not None:
         add_text(loc, from_text, opts)
     elif file is not None:
         if opts.given():
             raise UsageError(
-                f"{opts.given()[0]} is for --from-text and the template; "
-                f"for {file}, write it in the file's frontmatter"
+                _(
+                    "{option} is for --from-text and the template; "
+                    "for {file}, write it in the file's frontmatter"
+                ).format(option=opts.given()[0], file=file)
             )
         add_markdown(loc, file, opts)
     else:
@@ -92,7 +114,9 @@ def add_markdown(loc: Location, file: str, opts: Options) -> None:
         # A draft of kb's template, kept after an error: cleaned as the editor path does.
         cleaned = from_template(data, vocab, shown=shown)
         if cleaned is None:
-            raise KbError(f"{shown}: the draft has no text yet; nothing written")
+            raise KbError(
+                _("{file}: the draft has no text yet; nothing written").format(file=shown)
+            )
         data = cleaned
     plan = prepare(loc, data, vocab, source=shown, force=opts.force or opts.dry_run)
     if opts.dry_run:
@@ -104,8 +128,12 @@ def add_markdown(loc: Location, file: str, opts: Options) -> None:
 def _dry_run(plan: Plan, opts: Options) -> None:
     render.raw(plan.data.decode("utf-8"))
     if plan.existing is not None and not plan.same and not opts.force:
-        render.note(f"{plan.shown} already exists: kb add would need --force to replace it.")
-    render.note(f"Dry run: nothing written (kb add would write {plan.shown}).")
+        render.note(
+            _("{file} already exists: kb add would need --force to replace it.").format(
+                file=plan.shown
+            )
+        )
+    render.note(_("Dry run: nothing written (kb add would write {file}).").format(file=plan.shown))
 
 
 # -- from the published text -------------------------------------------------------------
@@ -115,11 +143,15 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
     data, shown = read_input(source)
     text, encoding = read_text(data, shown)
     if encoding != UTF_8:
-        render.note(f"{shown}: not UTF-8; read as {encoding}.")
+        render.note(
+            _("{file}: not UTF-8; read as {encoding}.").format(file=shown, encoding=encoding)
+        )
     if text.startswith("---"):
         raise UsageError(
-            f"{shown} already starts with a frontmatter: add it as a Markdown recap, "
-            f"kb add {source}"
+            _(
+                "{file} already starts with a frontmatter: add it as a Markdown recap, "
+                "kb add {source}"
+            ).format(file=shown, source=source)
         )
     vocab = load_vocabulary(loc.data_file)
     date = parse_date(opts.date) if opts.date is not None else None
@@ -136,7 +168,9 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
         draft, given = _ask(draft, lacking, text, vocab, opts, shown, given)
     markdown = compose(draft.fields, draft.body).encode("utf-8")
     plan = prepare(loc, markdown, vocab, source=shown, force=opts.force)
-    target = plan.shown + (" (replacing it)" if plan.existing and not plan.same else "")
+    target = plan.shown
+    if plan.existing and not plan.same:
+        target = _("{file} (replacing it)").format(file=plan.shown)
     render.draft(
         draft.fields,
         draft.missing,
@@ -144,17 +178,19 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
         vocab,
         given=given,
         target=target,
-        inferred={key: r.note or "inferred" for key, r in draft.inferred()},
+        inferred={key: r.note or _("inferred") for key, r in draft.inferred()},
         kind=None if draft.workshop else _looks_like(draft, start=True),
     )
     if not opts.yes:
         if not can_ask:
             raise UsageError(
-                "cannot ask for confirmation without a terminal: pass --yes to add it "
-                "(--dry-run shows the Markdown first); nothing was written"
+                _(
+                    "cannot ask for confirmation without a terminal: pass --yes to add it "
+                    "(--dry-run shows the Markdown first); nothing was written"
+                )
             )
-        if not typer.confirm(f"Add {plan.recap.id}?", default=True, err=True):
-            render.note("Nothing written.")
+        if not typer.confirm(_("Add {id}?").format(id=plan.recap.id), default=True, err=True):
+            render.note(_("Nothing written."))
             raise typer.Exit(1)
     render.added(commit(plan), vocab)
 
@@ -169,8 +205,11 @@ def _lacking(draft: Draft, given: dict[str, str]) -> list[str]:
 
 def _looks_like(draft: Draft, *, start: bool = False) -> str:
     kind = draft.kind
-    this = "This" if start else "this"
-    return f"{this} looks like {kind.looks_like}, not an Atelier du Changement: {kind.phrase}"
+    if start:
+        message = _("This looks like {kind}, not an Atelier du Changement: {why}")
+    else:
+        message = _("this looks like {kind}, not an Atelier du Changement: {why}")
+    return message.format(kind=kind.looks_like, why=kind.phrase)
 
 
 def _apply(draft: Draft, opts: Options, vocab: Vocabulary) -> dict[str, str]:
@@ -194,27 +233,48 @@ def _ordered(fields: dict[str, Any]) -> dict[str, Any]:
     return {key: fields[key] for key in FIELDS if key in fields}
 
 
+def _options(keys: list[str]) -> str:
+    """The options that give these fields: ``--date YYYY-MM-DD and --basin BASIN``."""
+    if len(keys) == 1:
+        return REQUIRED_OPTIONS[keys[0]]
+    first, second = (REQUIRED_OPTIONS[k] for k in keys)
+    return _("{first} and {second}").format(first=first, second=second)
+
+
+def _reason(draft: Draft, key: str) -> str:
+    """Why a field is missing, as shown: :data:`NOT_STATED` is translated here."""
+    why = draft.missing[key]
+    return _(NOT_STATED) if why == NOT_STATED else why
+
+
 def _refusal(draft: Draft, lacking: list[str], shown: str) -> UsageError:
     """The one-line error for a date or basin kb will not write unasked: it says what is
     unsure and names the options that settle it."""
-    options = " and ".join(REQUIRED_OPTIONS[k] for k in lacking)
+    options = _options(lacking)
     if not draft.workshop:
         return UsageError(
-            f"{shown}: {_looks_like(draft)}; to import it anyway, pass {options}; "
-            "nothing was written"
+            _(
+                "{file}: {looks_like}; to import it anyway, pass {options}; nothing was written"
+            ).format(file=shown, looks_like=_looks_like(draft), options=options)
         )
     absent = [k for k in lacking if draft.readings[k].confidence != GUESSED]
-    pieces = []
+    problems = []
     if absent:
-        reasons = "; ".join(
-            draft.missing[k] if len(absent) == 1 else f"{k}: {draft.missing[k]}" for k in absent
-        )
-        pieces.append(f"no {' or '.join(absent)} found ({reasons})")
+        if len(absent) == 1:
+            reasons = _reason(draft, absent[0])
+        else:
+            reasons = "; ".join(f"{k}: {_reason(draft, k)}" for k in absent)
+        problems.append(_(_NOT_FOUND[tuple(absent)]).format(reasons=reasons))
     for key in lacking:
         reading = draft.readings[key]
         if key not in absent:
-            pieces.append(f"the workshop's {key} is only guessed ({reading.value}: {reading.note})")
-    return UsageError(f"{shown}: {'; '.join(pieces)}; pass {options}; nothing was written")
+            value = day(reading.value) if key == "date" else reading.value
+            problems.append(_(_ONLY_GUESSED[key]).format(value=value, why=reading.note))
+    return UsageError(
+        _("{file}: {problems}; pass {options}; nothing was written").format(
+            file=shown, problems="; ".join(problems), options=options
+        )
+    )
 
 
 def _dry_run_text(
@@ -230,14 +290,19 @@ def _dry_run_text(
         if choice is None:
             raise _refusal(draft, [k for k in lacking if _first(draft.readings[k]) is None], shown)
         fields[key] = choice
-        how = (
-            f"only guessed ({reading.note})"
-            if reading.confidence == GUESSED
-            else f"a candidate ({reading.candidates[0].why})"
-        )
-        notes.append(
-            f"{key} {choice}: {how}; kb add asks at a terminal, else pass {REQUIRED_OPTIONS[key]}."
-        )
+        if reading.confidence == GUESSED:
+            note = _(
+                "{field} {value}: only guessed ({why}); kb add asks at a terminal, "
+                "else pass {option}."
+            ).format(field=key, value=choice, why=reading.note, option=REQUIRED_OPTIONS[key])
+        else:
+            note = _(
+                "{field} {value}: a candidate ({why}); kb add asks at a terminal, "
+                "else pass {option}."
+            ).format(
+                field=key, value=choice, why=reading.candidates[0].why, option=REQUIRED_OPTIONS[key]
+            )
+        notes.append(note)
     notes += [f"{key} {r.value}: {r.note}" for key, r in draft.inferred()]
     markdown = compose(_ordered(fields), draft.body).encode("utf-8")
     plan = prepare(loc, markdown, vocab, source=shown, force=True)
@@ -265,8 +330,8 @@ def _ask(
     date or basin kb is unsure of is asked, its candidates shown."""
     if not draft.workshop:
         render.note(_looks_like(draft, start=True) + ".")
-        if not typer.confirm(IMPORT_ANYWAY, default=False, err=True):
-            render.note("Nothing written.")
+        if not typer.confirm(_(IMPORT_ANYWAY), default=False, err=True):
+            render.note(_("Nothing written."))
             raise typer.Exit(1)
     if "date" in lacking:
         reading = draft.readings["date"]
@@ -282,14 +347,15 @@ def _ask(
     return draft, given
 
 
-IMPORT_ANYWAY = "Import it anyway as an Atelier du Changement recap?"
+IMPORT_ANYWAY = N_("Import it anyway as an Atelier du Changement recap?")
 
 
 def _say_unsure(shown: str, key: str, draft: Draft, reading: Reading) -> None:
     if reading.confidence == GUESSED:
-        render.note(f"{shown}: the workshop's {key} is only guessed ({reading.note}).")
+        render.note(_(_SAY_GUESSED[key]).format(file=shown, why=reading.note))
     elif draft.workshop:
-        render.note(f"{shown}: no {key} found ({draft.missing.get(key, reading.note)}).")
+        why = _reason(draft, key) if key in draft.missing else reading.note
+        render.note(_(_SAY_NOT_FOUND[key]).format(file=shown, why=why))
     render.candidates(reading.candidates)
 
 
@@ -310,9 +376,12 @@ def _chooser(candidates: tuple[Candidate, ...], read: Callable[[str], str]) -> C
 
 def ask_date(candidates: tuple[Candidate, ...] = ()) -> str:
     """The date, typed (or, with candidates, the number of one of them)."""
-    what = "its number, or a date like " if candidates else ""
+    if candidates:
+        question = _("Date of the workshop (its number, or a date like 2025-02-20 or 20/02/2025)")
+    else:
+        question = _("Date of the workshop (2025-02-20 or 20/02/2025)")
     answer: str = typer.prompt(
-        f"Date of the workshop ({what}2025-02-20 or 20/02/2025)",
+        question,
         default="1" if candidates else None,
         value_proc=_chooser(candidates, lambda t: parse_date(t, option="date")),
         err=True,
@@ -323,9 +392,12 @@ def ask_date(candidates: tuple[Candidate, ...] = ()) -> str:
 def ask_basin(vocab: Vocabulary, candidates: tuple[Candidate, ...] = ()) -> str:
     """The basin, typed (or, with candidates, the number of one of them)."""
     slugs = ", ".join(b.slug for b in vocab.basins)
-    what = f"its number, or one of {slugs}" if candidates else slugs
+    if candidates:
+        question = _("Basin (its number, or one of {basins})").format(basins=slugs)
+    else:
+        question = _("Basin ({basins})").format(basins=slugs)
     answer: str = typer.prompt(
-        f"Basin ({what})",
+        question,
         default="1" if candidates else None,
         value_proc=_chooser(candidates, lambda t: vocab.resolve_basin(t, option="basin")),
         err=True,
@@ -335,7 +407,7 @@ def ask_basin(vocab: Vocabulary, candidates: tuple[Candidate, ...] = ()) -> str:
 
 # -- from a template, in an editor ---------------------------------------------------------
 
-NO_EDITOR = (
+NO_EDITOR = N_(
     "write the recap in a file and run kb add FILE.md (the README's 'Writing a recap' "
     "shows the format), or import a published text with kb add --from-text FILE.txt"
 )
@@ -343,22 +415,30 @@ NO_EDITOR = (
 
 def add_from_template(loc: Location, opts: Options) -> None:
     if opts.dry_run:
-        raise UsageError("--dry-run needs FILE.md or --from-text FILE")
+        raise UsageError(_("--dry-run needs FILE.md or --from-text FILE"))
     if not is_terminal():
         raise UsageError(
-            f"kb add without a file asks questions, but there is no terminal; {NO_EDITOR}"
+            _("kb add without a file asks questions, but there is no terminal; {how}").format(
+                how=_(NO_EDITOR)
+            )
         )
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
-        raise UsageError(f"no editor: set VISUAL or EDITOR (export EDITOR=nano), or {NO_EDITOR}")
+        raise UsageError(
+            _("no editor: set VISUAL or EDITOR (export EDITOR=nano), or {how}").format(
+                how=_(NO_EDITOR)
+            )
+        )
     vocab = load_vocabulary(loc.data_file)
     date = parse_date(opts.date) if opts.date else ask_date()
     basin = vocab.resolve_basin(opts.basin) if opts.basin else ask_basin(vocab)
     existing = find_recap_file(loc, f"{date}-{basin}")
     if existing and not opts.force:
         raise KbError(
-            f"{date}-{basin} is already in the knowledge base: {loc.shown(existing)}; "
-            "edit that file, or pass --force to replace it"
+            _(
+                "{id} is already in the knowledge base: {file}; "
+                "edit that file, or pass --force to replace it"
+            ).format(id=f"{date}-{basin}", file=loc.shown(existing))
         )
     text = template(
         vocab, date=date, basin=basin, edition=opts.edition, participants=opts.participants
@@ -373,7 +453,9 @@ def add_from_template(loc: Location, opts: Options) -> None:
 
 
 def _kept(draft: Path) -> str:
-    return f"your draft is kept in {draft}: finish it, then run kb add {shlex.quote(str(draft))}"
+    return _("your draft is kept in {file}: finish it, then run kb add {argument}").format(
+        file=draft, argument=shlex.quote(str(draft))
+    )
 
 
 def _read_draft(draft: Path) -> bytes:
@@ -381,7 +463,9 @@ def _read_draft(draft: Path) -> bytes:
         return draft.read_bytes()
     except OSError as exc:
         raise KbError(
-            f"the draft {draft} cannot be read after editing ({exc.strerror}); nothing written"
+            _("the draft {file} cannot be read after editing ({reason}); nothing written").format(
+                file=draft, reason=exc.strerror
+            )
         ) from None
 
 
@@ -410,22 +494,30 @@ def _edit_until_valid(
             if status != 0:
                 if data == pristine:
                     draft.unlink()
-                    raise KbError(f"the editor exited with status {status}; nothing written")
-                raise KbError(f"the editor exited with status {status}; {kept}")
+                    raise KbError(
+                        _("the editor exited with status {status}; nothing written").format(
+                            status=status
+                        )
+                    )
+                raise KbError(
+                    _("the editor exited with status {status}; {kept}").format(
+                        status=status, kept=kept
+                    )
+                )
             try:
                 markdown = from_template(data, vocab, shown=str(draft))
                 if markdown is None:
                     draft.unlink()
-                    render.note("Nothing written: the recap has no text.")
+                    render.note(_("Nothing written: the recap has no text."))
                     raise typer.Exit(1)
                 plan = prepare(loc, markdown, vocab, source=str(draft), force=opts.force)
             except KbError as exc:
                 render.error(str(exc))
-                if not typer.confirm("Edit the draft again?", default=True, err=True):
-                    raise KbError(f"nothing written; {kept}") from None
+                if not typer.confirm(_("Edit the draft again?"), default=True, err=True):
+                    raise KbError(_("nothing written; {kept}").format(kept=kept)) from None
                 continue
             return plan, draft
     except (KeyboardInterrupt, typer.Abort):
         if draft.exists():
-            render.note(f"Interrupted: {kept}.")
+            render.note(_("Interrupted: {kept}.").format(kept=kept))
         raise

@@ -6,5 +6,5 @@ a recap talks about; ``published`` turns a text as published into a Markdown rec
 structure), reading its fields with ``facts`` (which date is the workshop's:
 ``workshop_date``; French dates: ``dates``), each as a ``reading`` with how sure kb is.
 
-May import kb.errors and kb.text.
+May import kb.errors, kb.i18n and kb.text.
 """

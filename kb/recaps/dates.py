@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kb.errors import UsageError
+from kb.i18n import N_, _, number
 from kb.text.fold import fold
 
 MONTHS = {
@@ -87,12 +88,23 @@ class DateMatch:
         return dt.date(year, self.month, self.day)
 
 
+# The months as kb's messages name them ("February 2025 has 28 days").
+_MONTHS_SHOWN = (
+    *(N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June")),
+    *(N_("July"), N_("August"), N_("September"), N_("October"), N_("November")),
+    N_("December"),
+)
+
+
 def day_problem(year: int, month: int, day: int) -> str | None:
+    """What is wrong with a day that does not exist (a message), or None."""
     if not 1 <= month <= 12:
-        return f"there is no month {month}"
+        return _("there is no month {month}").format(month=month)
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        return f"{calendar.month_name[month]} {year} has {last} days"
+        return _("{month} {year} has {days} days").format(
+            month=_(_MONTHS_SHOWN[month - 1]), year=year, days=number(last)
+        )
     return None
 
 
@@ -141,11 +153,17 @@ def parse_date(text: str, *, option: str = "--date") -> str:
     dates = [d for d in find_dates(value) if d.year is not None and not d.span]
     if len(dates) != 1 or dates[0].raw.strip() != value:
         raise UsageError(
-            f"{option} {text!r}: expected a date like 2025-02-20, 20/02/2025 or 20 février 2025"
+            _(
+                "{option} {text!r}: expected a date like 2025-02-20, 20/02/2025 or 20 février 2025"
+            ).format(option=option, text=text)
         )
     date = dates[0]
     assert date.year is not None
     problem = day_problem(date.year, date.month, date.day)
     if problem:
-        raise UsageError(f"{option} {text!r}: not a real day ({problem})")
+        raise UsageError(
+            _("{option} {text!r}: not a real day ({problem})").format(
+                option=option, text=text, problem=problem
+            )
+        )
     return date.on(date.year).isoformat()

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from kb.i18n import N_, _
 from kb.recaps.dates import DateMatch, find_dates
 from kb.recaps.reading import (
     A_WORKSHOP,
@@ -77,23 +78,26 @@ def read_facts(
 
 # -- kind -------------------------------------------------------------------------------
 
+# Each kind: its name (compared), the words of a title that say so, what it looks like
+# (shown: "This looks like a concertation recap"). kb.recaps.workshop_date names the
+# date of each kind but a newsletter (_OWN_DATE).
 _KINDS = (
     (WORKSHOP, re.compile(r"\batelier|\badc\b"), ""),
-    ("concertation", re.compile(r"\bconcertation"), "a concertation recap"),
+    ("concertation", re.compile(r"\bconcertation"), N_("a concertation recap")),
     (
         "report",
         re.compile(r"\brapports? d.activites?|\brapport annuel|\bbilan annuel"),
-        "an activity report",
+        N_("an activity report"),
     ),
     (
         "colloquium",
         re.compile(r"\bcolloque|\bjournee d.etude|\bseminaire|\bconference\b"),
-        "a colloquium recap",
+        N_("a colloquium recap"),
     ),
     (
         "newsletter",
         re.compile(r"\bnewsletter|\blettre d.information|\binfolettre"),
-        "a newsletter index",
+        N_("a newsletter index"),
     ),
 )
 
@@ -104,10 +108,11 @@ def read_kind(text: PublishedText) -> Kind:
     title = folded(text.title or "")
     named = [(m.start(), name, label) for name, p, label in _KINDS if (m := p.search(title))]
     if named:
-        _, name, label = min(named)
-        return Kind(name, label, f'the title says "{text.title}"')
+        _start, name, label = min(named)
+        looks_like = _(label) if label else ""  # _("") would be the catalogue's header
+        return Kind(name, looks_like, _('the title says "{title}"').format(title=text.title))
     if sum(p.count("lire la suite") for p in text.folded) >= 2:
-        return Kind("newsletter", "a newsletter index", "it lists articles ('Lire la suite')")
+        return Kind("newsletter", _("a newsletter index"), _("it lists articles ('Lire la suite')"))
     return A_WORKSHOP
 
 
@@ -121,12 +126,12 @@ def read_basin(
     the places (communes of kb.yml) and the actions of a single basin it names: inferred
     when they all belong to one basin, guessed when to several."""
     if kind.name == "newsletter":
-        return Reading(note="a newsletter index names the basins of its articles")
+        return Reading(note=_("a newsletter index names the basins of its articles"))
     named = _named_basin(text.full, vocab)
     if named:
         slug, words = named
         return Reading(
-            slug, FOUND, words, candidates=(Candidate(slug, words, "named in the text"),)
+            slug, FOUND, words, candidates=(Candidate(slug, words, _("named in the text")),)
         )
     hints = _place_hints(text.full, vocab)
     for slug in actions:
@@ -134,16 +139,17 @@ def read_basin(
         if action is not None and len(action.basins) == 1:
             hints.setdefault(action.basins[0], []).append(action.name)
     if not hints:
-        return Reading(note="no 'Bassin <name>' naming a known basin")
+        return Reading(note=_("no 'Bassin <name>' naming a known basin"))
     ranked = sorted(hints, key=lambda slug: -len(hints[slug]))  # stable: first named first
-    candidates = tuple(Candidate(s, ", ".join(hints[s]), "named in the text") for s in ranked)
+    why = _("named in the text")
+    candidates = tuple(Candidate(s, ", ".join(hints[s]), why) for s in ranked)
     if len(ranked) == 1:
         names = ", ".join(hints[ranked[0]])
-        note = f"no basin named; inferred from the places and actions it names ({names})"
-        return Reading(ranked[0], INFERRED, names, note, candidates)
+        note = _("no basin named; inferred from the places and actions it names ({names})")
+        return Reading(ranked[0], INFERRED, names, note.format(names=names), candidates)
     of = "; ".join(f"{c.phrase} ({vocab.basin_name(c.value)})" for c in candidates)
-    note = f"no basin named, and the places and actions it names are of several: {of}"
-    return Reading(ranked[0], GUESSED, candidates[0].phrase, note, candidates)
+    note = _("no basin named, and the places and actions it names are of several: {basins}")
+    return Reading(ranked[0], GUESSED, candidates[0].phrase, note.format(basins=of), candidates)
 
 
 def _named_basin(full: str, vocab: Vocabulary) -> tuple[str, str] | None:
@@ -197,7 +203,7 @@ def _place_hints(full: str, vocab: Vocabulary) -> dict[str, list[str]]:
         if m:
             found.append((m.start(), next(iter(basins)), shown))
     hints: dict[str, list[str]] = {}
-    for _, slug, shown in sorted(found):
+    for _at, slug, shown in sorted(found):
         if shown not in hints.setdefault(slug, []):
             hints[slug].append(shown)
     return hints

@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.i18n import N_, _, day
 from kb.recaps.actions import detect_actions
 from kb.recaps.dates import find_dates
 from kb.recaps.facts import READ_FIELDS, read_facts
@@ -343,7 +344,8 @@ def render_body(title: str | None, parts: list[Part]) -> str:
 @dataclass
 class Draft:
     """What the importer made of a text: frontmatter fields, Markdown body, and for each
-    field it could not fill, why (``missing``: field -> reason).
+    field it could not fill, why (``missing``: field -> reason, as shown, or
+    :data:`NOT_STATED`, which is compared and translated where it is shown).
 
     ``readings`` keeps each field as read, with how sure kb is and the words it came from
     (kb.recaps.reading); ``fields`` holds only what may be written: values found,
@@ -385,6 +387,9 @@ class Draft:
         self.missing.pop(key, None)
 
 
+# The reason of a field the text does not state: compared as it is, shown as _(NOT_STATED).
+NOT_STATED = N_("not stated")
+
 _SOURCE = re.compile(r"\A\s*source\s*:\s*(\S[^\n]*?)\s*(?:\n|\Z)", re.I)
 
 
@@ -418,17 +423,18 @@ def convert(text: str, vocab: Vocabulary, *, date: str | None = None) -> Draft:
         if reading.sure:
             fields[key] = reading.value
         elif key in REQUIRED:
-            missing[key] = _why_missing(reading)
+            missing[key] = _why_missing(key, reading)
         elif key != "source":
-            missing[key] = "not stated"
+            missing[key] = NOT_STATED
     fields["actions"] = actions
     fields["tags"] = []
     return Draft(fields, body, title, missing, readings, kind)
 
 
-def _why_missing(reading: Reading) -> str:
+def _why_missing(key: str, reading: Reading) -> str:
     if reading.confidence == GUESSED:
-        return f"only guessed: {reading.value}, {reading.note}"
+        value = day(reading.value) if key == "date" else reading.value
+        return _("only guessed: {value}, {why}").format(value=value, why=reading.note)
     if reading.note:
         return reading.note
-    return "not stated"
+    return NOT_STATED

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from kb.errors import RecapError
+from kb.i18n import _
 from kb.recaps.vocab import Vocabulary
 from kb.text.fold import did_you_mean
 from kb.text.shown import clean
@@ -93,10 +94,12 @@ def decode(data: bytes, shown: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
-        raise RecapError(shown, "not a text file (it contains NUL bytes)")
+        raise RecapError(shown, _("not a text file (it contains NUL bytes)"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # Not marked for translation: kb.add.read_text reads this message ("not UTF-8",
+        # "; save it as UTF-8") to try Windows-1252 instead; it can be once it no longer does.
         raise RecapError(
             shown,
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
@@ -104,7 +107,7 @@ def decode(data: bytes, shown: str) -> str:
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise RecapError(shown, "the file is empty; a recap starts with '---', date: and basin:")
+        raise RecapError(shown, _("the file is empty; a recap starts with '---', date: and basin:"))
     return text
 
 
@@ -119,8 +122,10 @@ def parse_recap(data: bytes, relpath: str, vocab: Vocabulary, *, shown: str | No
     if stem != expected:
         raise RecapError(
             shown,
-            f"file name does not match its date {values['date']} and basin {values['basin']}: "
-            f"rename it {expected}.md, or fix date/basin",
+            _(
+                "file name does not match its date {date} and basin {basin}: "
+                "rename it {name}.md, or fix date/basin"
+            ).format(date=values["date"], basin=values["basin"], name=expected),
         )
     title, sections = split_sections(body)
     return Recap(
@@ -136,7 +141,7 @@ def parse_recap(data: bytes, relpath: str, vocab: Vocabulary, *, shown: str | No
 def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
     if not text.startswith("---"):
         raise RecapError(
-            shown, "no frontmatter: a recap starts with a '---' line, then date: and basin:"
+            shown, _("no frontmatter: a recap starts with a '---' line, then date: and basin:")
         )
     import frontmatter  # lazy: parsing is only needed when a file changed
     import yaml
@@ -145,14 +150,20 @@ def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
         post = frontmatter.loads(text, handler=_handler())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RecapError(shown, f"invalid YAML in the frontmatter{where}: {problem}") from None
+        if mark is None:
+            message = _("invalid YAML in the frontmatter: {problem}").format(problem=problem)
+        else:
+            message = _("invalid YAML in the frontmatter at line {line}: {problem}").format(
+                line=mark.line + 2, problem=problem
+            )
+        raise RecapError(shown, message) from None
     except ValueError:  # no closing '---' line
-        raise RecapError(shown, "unclosed frontmatter: end it with a '---' line") from None
+        raise RecapError(shown, _("unclosed frontmatter: end it with a '---' line")) from None
     if not isinstance(post.metadata, dict) or not post.metadata:
         raise RecapError(
-            shown, "the frontmatter must be fields like date: and basin: between two '---' lines"
+            shown,
+            _("the frontmatter must be fields like date: and basin: between two '---' lines"),
         )
     return dict(post.metadata), post.content.strip("\n") + "\n"
 
@@ -215,20 +226,22 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
         if key not in FIELDS:
             raise RecapError(
                 shown,
-                f"unknown field {key!r}{did_you_mean(str(key), list(FIELDS))}; "
-                f"known fields: {', '.join(FIELDS)}",
+                _("unknown field {field!r}{hint}; known fields: {fields}").format(
+                    field=key, hint=did_you_mean(str(key), list(FIELDS)), fields=", ".join(FIELDS)
+                ),
             )
     for key in REQUIRED:
         if meta.get(key) in (None, ""):
-            raise RecapError(shown, f"missing required field {key!r}")
+            raise RecapError(shown, _("missing required field {field!r}").format(field=key))
     out: dict[str, Any] = {"date": _check_date(meta["date"], shown)}
     basin = meta["basin"]
     slugs = [b.slug for b in vocab.basins]
     if not isinstance(basin, str) or basin not in slugs:
         raise RecapError(
             shown,
-            f"basin {basin!r} is not a known basin{did_you_mean(str(basin), slugs)}; "
-            f"known basins: {', '.join(slugs)}",
+            _("basin {basin!r} is not a known basin{hint}; known basins: {basins}").format(
+                basin=basin, hint=did_you_mean(str(basin), slugs), basins=", ".join(slugs)
+            ),
         )
     out["basin"] = basin
     for key, low in (("edition", 1), ("participants", 0)):
@@ -242,13 +255,17 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
         if slug not in known_actions:
             raise RecapError(
                 shown,
-                f"actions: {slug!r} is not a known action"
-                f"{did_you_mean(slug, known_actions)}; kb.yml lists the actions",
+                _(
+                    "actions: {action!r} is not a known action{hint}; kb.yml lists the actions"
+                ).format(action=slug, hint=did_you_mean(slug, known_actions)),
             )
     for key in TEXT_FIELDS:
         if meta.get(key) is not None:
             if not isinstance(meta[key], str):
-                raise RecapError(shown, f"{key}: expected a text, got {meta[key]!r}")
+                raise RecapError(
+                    shown,
+                    _("{field}: expected a text, got {value!r}").format(field=key, value=meta[key]),
+                )
             out[key] = meta[key].strip()
     if meta.get("next_meeting") is not None:
         out["next_meeting"] = _check_when(meta["next_meeting"], shown)
@@ -258,7 +275,10 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
 def _check_date(value: Any, shown: str) -> str:
     if isinstance(value, dt.datetime):
         raise RecapError(
-            shown, f"date: expected a date like 2025-02-20, got a date and time {value}"
+            shown,
+            _("date: expected a date like 2025-02-20, got a date and time {value}").format(
+                value=value
+            ),
         )
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -267,7 +287,9 @@ def _check_date(value: Any, shown: str) -> str:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise RecapError(shown, f"date: expected an ISO date like 2025-02-20, got {value!r}")
+    raise RecapError(
+        shown, _("date: expected an ISO date like 2025-02-20, got {value!r}").format(value=value)
+    )
 
 
 def _check_when(value: Any, shown: str) -> str:
@@ -286,22 +308,37 @@ def _check_when(value: Any, shown: str) -> str:
             pass
     raise RecapError(
         shown,
-        f"next_meeting: expected an ISO date or date and time like 2025-06-12 or "
-        f"2025-06-12T14:00, got {value!r}",
+        _(
+            "next_meeting: expected an ISO date or date and time like 2025-06-12 or "
+            "2025-06-12T14:00, got {value!r}"
+        ).format(value=value),
     )
 
 
 def _check_int(key: str, value: Any, low: int, shown: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise RecapError(shown, f"{key}: expected a whole number >= {low}, got {value!r}")
+        raise RecapError(
+            shown,
+            _("{field}: expected a whole number >= {low}, got {value!r}").format(
+                field=key, low=low, value=value
+            ),
+        )
     return value
 
 
 def _check_list(key: str, value: Any, shown: str) -> list[str]:
     if isinstance(value, str):
-        raise RecapError(shown, f"{key}: expected a list like [a, b], got the text {value!r}")
+        raise RecapError(
+            shown,
+            _("{field}: expected a list like [a, b], got the text {value!r}").format(
+                field=key, value=value
+            ),
+        )
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RecapError(shown, f"{key}: expected a list of texts, got {value!r}")
+        raise RecapError(
+            shown,
+            _("{field}: expected a list of texts, got {value!r}").format(field=key, value=value),
+        )
     return [v.strip() for v in value]
 
 

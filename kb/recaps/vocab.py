@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kb.errors import ConfigError, NotFoundError
+from kb.i18n import N_, _
 from kb.text.fold import did_you_mean, fold
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -62,8 +63,9 @@ class Vocabulary(NamedTuple):
                 return b.slug
         slugs = [b.slug for b in self.basins]
         raise NotFoundError(
-            f"{option} {text!r}: not a known basin{did_you_mean(text, slugs)}; "
-            f"known basins: {', '.join(slugs)}"
+            _("{option} {text!r}: not a known basin{hint}; known basins: {basins}").format(
+                option=option, text=text, hint=did_you_mean(text, slugs), basins=", ".join(slugs)
+            )
         )
 
     def resolve_action(self, text: str, *, option: str = "--action") -> str:
@@ -74,8 +76,10 @@ class Vocabulary(NamedTuple):
                 return a.slug
         names = [a.slug for a in self.actions]
         raise NotFoundError(
-            f"{option} {text!r}: not a known action{did_you_mean(text, names)}; "
-            "`kb actions` lists them, kb.yml defines them"
+            _(
+                "{option} {text!r}: not a known action{hint}; "
+                "`kb actions` lists them, kb.yml defines them"
+            ).format(option=option, text=text, hint=did_you_mean(text, names))
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,24 +138,37 @@ def _read_yaml(path: FilePath) -> Any:
         with open(path, encoding="utf-8-sig") as handle:
             return yaml.load(handle.read(), Loader=yaml.CSafeLoader)
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+        raise ConfigError(_("{path}: not UTF-8 text").format(path=path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "cannot be parsed"
-        raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
+        problem = getattr(exc, "problem", None) or _("cannot be parsed")
+        if mark is None:
+            message = _("{path}: invalid YAML: {problem}").format(path=path, problem=problem)
+        else:
+            message = _("{path}: invalid YAML (line {line}): {problem}").format(
+                path=path, line=mark.line + 1, problem=problem
+            )
+        raise ConfigError(message) from None
 
 
 def _from_data(path: FilePath, data: Any, base: Vocabulary | None) -> Vocabulary:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with keys {', '.join(KNOWN_KEYS)}")
+        raise ConfigError(
+            _("{path}: expected a mapping with keys {keys}").format(
+                path=path, keys=", ".join(KNOWN_KEYS)
+            )
+        )
     for key in data:
         if key not in KNOWN_KEYS:
             raise ConfigError(
-                f"{path}: unknown key {key!r}{did_you_mean(str(key), list(KNOWN_KEYS))}; "
-                f"known keys: {', '.join(KNOWN_KEYS)}"
+                _("{path}: unknown key {key!r}{hint}; known keys: {keys}").format(
+                    path=path,
+                    key=key,
+                    hint=did_you_mean(str(key), list(KNOWN_KEYS)),
+                    keys=", ".join(KNOWN_KEYS),
+                )
             )
     basins = _parse_basins(path, data["basins"]) if "basins" in data else None
     if basins is None:
@@ -167,35 +184,48 @@ def _from_data(path: FilePath, data: Any, base: Vocabulary | None) -> Vocabulary
 
 def _parse_basins(path: FilePath, raw: Any) -> tuple[Basin, ...]:
     if not isinstance(raw, list) or not raw:
-        raise ConfigError(f"{path}: basins must be a non-empty list of basins (slug, name)")
+        raise ConfigError(
+            _("{path}: basins must be a non-empty list of basins (slug, name)").format(path=path)
+        )
     basins: list[Basin] = []
     for i, item in enumerate(raw):
         where = f"{path}: basins[{i}]"
         if not isinstance(item, dict):
-            raise ConfigError(f"{where}: expected a mapping with slug, name, communes")
+            raise ConfigError(
+                _("{where}: expected a mapping with slug, name, communes").format(where=where)
+            )
         slug, name = item.get("slug"), item.get("name")
         if not isinstance(slug, str) or not _SLUG.match(slug):
-            raise ConfigError(f"{where}.slug: expected lower-case letters, digits and hyphens")
+            raise ConfigError(
+                _("{where}.slug: expected lower-case letters, digits and hyphens").format(
+                    where=where
+                )
+            )
         if name is None:
             name = slug
         if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"{where}.name: expected a text")
+            raise ConfigError(_("{where}.name: expected a text").format(where=where))
         communes = item.get("communes", [])
         if not isinstance(communes, list) or not all(isinstance(c, str) for c in communes):
-            raise ConfigError(f"{where}.communes: expected a list of commune names")
+            raise ConfigError(
+                _("{where}.communes: expected a list of commune names").format(where=where)
+            )
         if any(b.slug == slug for b in basins):
-            raise ConfigError(f"{where}.slug: {slug!r} is listed twice")
+            raise ConfigError(
+                _("{where}.slug: {slug!r} is listed twice").format(where=where, slug=slug)
+            )
         basins.append(Basin(slug, name.strip(), tuple(communes)))
     return tuple(basins)
 
 
-def _texts(where: str, value: Any, what: str) -> tuple[str, ...]:
+def _texts(where: str, value: Any, expected: str) -> tuple[str, ...]:
+    """The texts of a list (or of one text); else ``expected`` (a message with ``{where}``)."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"{where}: expected a list of {what}")
+        raise ConfigError(_(expected).format(where=where))
     return tuple(v.strip() for v in value)
 
 
@@ -203,34 +233,51 @@ def _parse_actions(path: FilePath, raw: Any, basins: tuple[Basin, ...]) -> tuple
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise ConfigError(f"{path}: actions must be a list of actions (slug, name, aliases)")
+        raise ConfigError(
+            _("{path}: actions must be a list of actions (slug, name, aliases)").format(path=path)
+        )
     known_basins = [b.slug for b in basins]
     actions: list[Action] = []
     for i, item in enumerate(raw):
         where = f"{path}: actions[{i}]"
         if not isinstance(item, dict):
-            raise ConfigError(f"{where}: expected a mapping with slug, name, aliases")
+            raise ConfigError(
+                _("{where}: expected a mapping with slug, name, aliases").format(where=where)
+            )
         for key in item:
             if key not in ("slug", "name", "aliases", "basins"):
                 raise ConfigError(
-                    f"{where}: unknown key {key!r}; known keys: slug, name, aliases, basins"
+                    _(
+                        "{where}: unknown key {key!r}; known keys: slug, name, aliases, basins"
+                    ).format(where=where, key=key)
                 )
         slug = item.get("slug")
         if not isinstance(slug, str) or not _SLUG.match(slug):
-            raise ConfigError(f"{where}.slug: expected lower-case letters, digits and hyphens")
+            raise ConfigError(
+                _("{where}.slug: expected lower-case letters, digits and hyphens").format(
+                    where=where
+                )
+            )
         name = item.get("name", slug)
         if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"{where}.name: expected a text")
-        aliases = _texts(f"{where}.aliases", item.get("aliases"), "names")
-        run_by = _texts(f"{where}.basins", item.get("basins"), "basin slugs")
+            raise ConfigError(_("{where}.name: expected a text").format(where=where))
+        aliases = _texts(
+            f"{where}.aliases", item.get("aliases"), N_("{where}: expected a list of names")
+        )
+        run_by = _texts(
+            f"{where}.basins", item.get("basins"), N_("{where}: expected a list of basin slugs")
+        )
         for basin in run_by:
             if basin not in known_basins:
                 raise ConfigError(
-                    f"{where}.basins: {basin!r} is not a known basin"
-                    f"{did_you_mean(basin, known_basins)}"
+                    _("{where}.basins: {basin!r} is not a known basin{hint}").format(
+                        where=where, basin=basin, hint=did_you_mean(basin, known_basins)
+                    )
                 )
         if any(a.slug == slug for a in actions):
-            raise ConfigError(f"{where}.slug: {slug!r} is listed twice")
+            raise ConfigError(
+                _("{where}.slug: {slug!r} is listed twice").format(where=where, slug=slug)
+            )
         actions.append(Action(slug, name.strip(), aliases, run_by))
     return tuple(actions)
 
@@ -239,10 +286,17 @@ def _parse_glossary(path: FilePath, raw: Any) -> tuple[tuple[str, tuple[str, ...
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: glossary must map a term to what it stands for (HD: Helpdesk)")
+        raise ConfigError(
+            _("{path}: glossary must map a term to what it stands for (HD: Helpdesk)").format(
+                path=path
+            )
+        )
     entries = []
     for term, expansions in raw.items():
         if not isinstance(term, str) or not term.strip():
-            raise ConfigError(f"{path}: glossary: {term!r} is not a term")
-        entries.append((term.strip(), _texts(f"{path}: glossary.{term}", expansions, "texts")))
+            raise ConfigError(
+                _("{path}: glossary: {term!r} is not a term").format(path=path, term=term)
+            )
+        expected = N_("{where}: expected a list of texts")
+        entries.append((term.strip(), _texts(f"{path}: glossary.{term}", expansions, expected)))
     return tuple(entries)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.i18n import N_, _, day
 from kb.recaps.dates import MONTHS, WEEKDAYS, DateMatch, day_problem, find_dates
 from kb.recaps.reading import (
     FOUND,
@@ -49,16 +50,17 @@ LOOSE = "loose"
 LATER = "later"  # the other event comes after the workshop (a publication, a next meeting)
 EARLIER = "earlier"
 
-# The words before a date that make it another event's (folded text: no accents).
+# The words before a date that make it another event's (folded text: no accents), what
+# the date is then (shown), and when the event is.
 _OTHER_EVENT = (
     (
         re.compile(r"\b(?:publie|poste|paru|mise? en ligne|mise? a jour)"),
-        "a publication date",
+        N_("a publication date"),
         LATER,
     ),
     (
         re.compile(r"\bjusqu|\bavant le\b|\bau plus tard\b|\bdate limite\b|\binscri"),
-        "a deadline",
+        N_("a deadline"),
         LATER,
     ),
     (
@@ -66,10 +68,10 @@ _OTHER_EVENT = (
             r"\bprochaine?s?\b|\baur(?:a|ont) lieu\b|\bse tiendr|\bse reunir|\bsave the date\b"
             r"|\ba vos agendas\b|\brendez.vous\b(?! de la)|\bagenda\b|\binvitation\b|\ba venir\b"
         ),
-        "an event to come",
+        N_("an event to come"),
         LATER,
     ),
-    (re.compile(r"\blors d|\bdernier|\bprecedent|\bdepuis\b"), "an earlier event", EARLIER),
+    (re.compile(r"\blors d|\bdernier|\bprecedent|\bdepuis\b"), N_("an earlier event"), EARLIER),
 )
 # A short paragraph that announces what comes ("Save the date", "Agenda"), the date on
 # the line below it.
@@ -111,7 +113,6 @@ _LEAD = re.compile(
     rf"(?:(?:du|le|les|ce|cet|au|des)\s+)?{_WEEKDAY}$"
 )
 _ALONE = re.compile(rf"[\W_]*{_WEEKDAY}[\W_]*")
-_IN_TRAILER = "in the list of other articles"
 _TITLE_YEAR = re.compile(r"(?:\b([^\W\d_]{3,9})\.?\s+)?\b((?:19|20)\d\d)\b")
 
 
@@ -126,6 +127,7 @@ class Mention:
     why: str = ""
     relation: str = ""  # for another event: LATER or EARLIER than the workshop
     alone: bool = False  # the date is all its line says ("Mardi 25 mars 2025")
+    listed: bool = False  # in the list of other articles ("Articles similaires")
 
 
 def mentions(text: PublishedText) -> list[Mention]:
@@ -133,11 +135,12 @@ def mentions(text: PublishedText) -> list[Mention]:
     trailer = next((i for i, p in enumerate(text.folded) if _TRAILER.match(p)), None)
     out = []
     for i, para in enumerate(text.paras):
+        listed = trailer is not None and i >= trailer
         for d in find_dates(para):
-            role, why, relation = _role(text, i, d, trailer)
+            role, why, relation = _role(text, i, d, listed)
             line = folded(text.line(i, d.start, d.end)).replace(folded(d.raw), " ", 1)
             alone = bool(_ALONE.fullmatch(line))
-            out.append(Mention(i, d, _phrase(text, i, d), role, why, relation, alone))
+            out.append(Mention(i, d, _phrase(text, i, d), role, why, relation, alone, listed))
     return out
 
 
@@ -148,22 +151,23 @@ def _phrase(text: PublishedText, i: int, d: DateMatch) -> str:
     return text.paras[i][start : d.end].strip()
 
 
-def _role(text: PublishedText, i: int, d: DateMatch, trailer: int | None) -> tuple[str, str, str]:
+def _role(text: PublishedText, i: int, d: DateMatch, listed: bool) -> tuple[str, str, str]:
+    """What a date is (role), why (shown), and when its event is (relation)."""
     before = text.sentence(i, d.start, d.end)[0]
-    if trailer is not None and i >= trailer:
-        return OTHER, _IN_TRAILER, ""
+    if listed:
+        return OTHER, _("in the list of other articles"), ""
     for pattern, why, relation in _OTHER_EVENT:
         if pattern.search(before):
-            return OTHER, why, relation
+            return OTHER, _(why), relation
     if _announced(text, i, d):
-        return OTHER, "announced as the next meeting", LATER
+        return OTHER, _("announced as the next meeting"), LATER
     if i == text.title_at:
-        return TIED, "in the title", ""
+        return TIED, _("in the title"), ""
     cue = _cue(text, i, d)
     if cue:
-        return TIED, f"tied to the workshop by {cue!r}", ""
+        return TIED, _("tied to the workshop by {cue!r}").format(cue=cue), ""
     if d.span:
-        return OTHER, "a span of days", ""
+        return OTHER, _("a span of days"), ""
     return LOOSE, "", ""
 
 
@@ -208,7 +212,9 @@ def read_date(text: PublishedText, kind: Kind) -> Reading:
     found = mentions(text)
     if kind.name != WORKSHOP:
         own = _own_date(text, found, kind)
-        return Reading(note=f"this looks like {kind.looks_like}", candidates=own)
+        return Reading(
+            note=_("this looks like {kind}").format(kind=kind.looks_like), candidates=own
+        )
     tied = [m for m in found if m.role == TIED]
     if tied:
         return _tied_date(text, tied, found)
@@ -226,7 +232,11 @@ def _tied_date(text: PublishedText, tied: list[Mention], found: list[Mention]) -
             continue
         problem = day_problem(year, m.date.month, m.date.day)
         if problem:
-            problems.append(f"the text says {m.date.raw!r}, not a real day ({problem})")
+            problems.append(
+                _("the text says {date!r}, not a real day ({problem})").format(
+                    date=m.date.raw, problem=problem
+                )
+            )
             continue
         value = m.date.on(year).isoformat()
         options.append((Candidate(value, m.phrase, m.why), confidence, note))
@@ -234,15 +244,13 @@ def _tied_date(text: PublishedText, tied: list[Mention], found: list[Mention]) -
         return Reading(note=problems[0])
     if not in_title:
         options = _agreeing(text, options)
-    values = list(dict.fromkeys(c.value for c, _, _ in options))
-    candidates = tuple(next(c for c, _, _ in options if c.value == v) for v in values)
+    values = list(dict.fromkeys(c.value for c, _how, _note in options))
+    candidates = tuple(next(c for c, _how, _note in options if c.value == v) for v in values)
     if len(values) > 1:
+        note = _("the text ties several dates to the workshop: {dates}")
+        dates = ", ".join(day(v) for v in values)
         return Reading(
-            values[0],
-            GUESSED,
-            candidates[0].phrase,
-            "the text ties several dates to the workshop: " + ", ".join(values),
-            candidates,
+            values[0], GUESSED, candidates[0].phrase, note.format(dates=dates), candidates
         )
     best = min(options, key=lambda o: o[1] != FOUND)
     return Reading(values[0], best[1], best[0].phrase, best[2], candidates)
@@ -285,16 +293,17 @@ def _year(
     stated = _title_year(text.title)
     if stated is not None and stated[0] in (None, m.date.month):
         return stated[1], FOUND, None
-    others = [r for r in found if r.date.year is not None and r.why != _IN_TRAILER]
+    others = [r for r in found if r.date.year is not None and not r.listed]
     if not others:
-        return None, NONE, f"{m.phrase!r} gives no year, and no other date of the text does"
+        note = _("{phrase!r} gives no year, and no other date of the text does")
+        return None, NONE, note.format(phrase=m.phrase)
     others.sort(key=lambda r: (abs(r.para - m.para), abs(r.date.start - m.date.start)))
     years = {_year_beside(r, m) for r in others}
     year = _year_beside(others[0], m)
-    note = f'the year is taken from "{others[0].phrase}"'
     if len(years) > 1:
-        return year, GUESSED, note + ", but the text's dates are of several years"
-    return year, INFERRED, note
+        note = _('the year is taken from "{phrase}", but the text\'s dates are of several years')
+        return year, GUESSED, note.format(phrase=others[0].phrase)
+    return year, INFERRED, _('the year is taken from "{phrase}"').format(phrase=others[0].phrase)
 
 
 def _year_beside(other: Mention, m: Mention) -> int:
@@ -314,21 +323,51 @@ def _loose_date(found: list[Mention]) -> Reading:
     loose = [m for m in found if m.role == LOOSE and m.date.year is not None and m.date.valid]
     if not loose:
         others = [f'"{m.phrase}" ({m.why})' for m in found if m.role == OTHER]
-        note = (
-            'nothing ties a date to the workshop, as "l\'Atelier du Changement du 20 février" would'
+        if not others:
+            return Reading(
+                note=_(
+                    "nothing ties a date to the workshop, as "
+                    '"l\'Atelier du Changement du 20 février" would'
+                )
+            )
+        note = _(
+            "nothing ties a date to the workshop, as "
+            '"l\'Atelier du Changement du 20 février" would; the other dates of the text: {dates}'
         )
-        if others:
-            note += "; the other dates of the text: " + ", ".join(others)
-        return Reading(note=note)
+        return Reading(note=note.format(dates=", ".join(others)))
+    only = len(found) == 1
     candidates = []
     for m in loose:
         assert m.date.year is not None
-        why = "a date alone on its line" if m.alone else "a date tied to no workshop cue"
-        if len(found) == 1:
-            why += ", the only date in the text"
+        if m.alone and only:
+            why = _("a date alone on its line, the only date in the text")
+        elif m.alone:
+            why = _("a date alone on its line")
+        elif only:
+            why = _("a date tied to no workshop cue, the only date in the text")
+        else:
+            why = _("a date tied to no workshop cue")
         candidates.append(Candidate(m.date.on(m.date.year).isoformat(), m.phrase, why))
     first = candidates[0]
     return Reading(first.value, GUESSED, first.phrase, first.why, tuple(candidates))
+
+
+# Why a date is a text's own, by kind (kb.recaps.facts; a newsletter has none): in its
+# title, or the words its text opens with.
+_OWN_DATE = {
+    "concertation": (
+        N_("the concertation's own date, in the title"),
+        N_("the concertation's own date, the first words of the text"),
+    ),
+    "report": (
+        N_("the report's own date, in the title"),
+        N_("the report's own date, the first words of the text"),
+    ),
+    "colloquium": (
+        N_("the colloquium's own date, in the title"),
+        N_("the colloquium's own date, the first words of the text"),
+    ),
+}
 
 
 def _own_date(text: PublishedText, found: list[Mention], kind: Kind) -> tuple[Candidate, ...]:
@@ -341,10 +380,10 @@ def _own_date(text: PublishedText, found: list[Mention], kind: Kind) -> tuple[Ca
         if m.date.year is None or not m.date.valid or m.role == OTHER:
             continue
         if m.para == text.title_at:
-            why = f"the {kind.name}'s own date, in the title"
+            why = _OWN_DATE[kind.name][0]
         elif m.para in opening and _DATE_FIRST.match(text.folded[m.para][: m.date.start]):
-            why = f"the {kind.name}'s own date, the first words of the text"
+            why = _OWN_DATE[kind.name][1]
         else:
             continue
-        return (Candidate(m.date.on(m.date.year).isoformat(), m.phrase, why),)
+        return (Candidate(m.date.on(m.date.year).isoformat(), m.phrase, _(why)),)
     return ()

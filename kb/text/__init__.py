@@ -4,5 +4,5 @@
 shown on a terminal; ``french`` is the French analysis shared by the index, the queries
 and the highlights (tokens, stems, inclusive forms, elision).
 
-May import the standard library and PyStemmer only.
+May import the standard library, PyStemmer and kb.i18n only.
 """

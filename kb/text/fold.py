@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from kb.i18n import N_, _
+
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Combining diacritical marks (the blocks Latin, Greek and Cyrillic letters use).
@@ -76,7 +78,18 @@ def close_matches(word: str, candidates: list[str], n: int = 3) -> list[str]:
     return [by_key[k] for k in ordered[:n]]
 
 
+# One message for each number of close matches (did_you_mean shows three at most).
+_DID_YOU_MEAN = (
+    N_(" (did you mean {first}?)"),
+    N_(" (did you mean {first} or {second}?)"),
+    N_(" (did you mean {first} or {second} or {third}?)"),
+)
+
+
 def did_you_mean(word: str, candidates: list[str]) -> str:
-    """`` (did you mean a, b?)`` or an empty string."""
-    matches = close_matches(word, candidates)
-    return f" (did you mean {' or '.join(matches)}?)" if matches else ""
+    """`` (did you mean a or b?)`` or an empty string."""
+    matches = close_matches(word, candidates, n=len(_DID_YOU_MEAN))
+    if not matches:
+        return ""
+    names = dict(zip(("first", "second", "third"), matches, strict=False))
+    return _(_DID_YOU_MEAN[len(matches) - 1]).format(**names)
