@@ -263,7 +263,9 @@ def _refusal(draft: Draft, lacking: list[str], shown: str) -> UsageError:
         if len(absent) == 1:
             reasons = _reason(draft, absent[0])
         else:
-            reasons = "; ".join(f"{k}: {_reason(draft, k)}" for k in absent)
+            reasons = "; ".join(
+                _("{field}: {reason}").format(field=k, reason=_reason(draft, k)) for k in absent
+            )
         problems.append(_(_NOT_FOUND[tuple(absent)]).format(reasons=reasons))
     for key in lacking:
         reading = draft.readings[key]
@@ -303,7 +305,10 @@ def _dry_run_text(
                 field=key, value=choice, why=reading.candidates[0].why, option=REQUIRED_OPTIONS[key]
             )
         notes.append(note)
-    notes += [f"{key} {r.value}: {r.note}" for key, r in draft.inferred()]
+    notes += [
+        _("{field} {value}: {note}").format(field=key, value=r.value, note=r.note)
+        for key, r in draft.inferred()
+    ]
     markdown = compose(_ordered(fields), draft.body).encode("utf-8")
     plan = prepare(loc, markdown, vocab, source=shown, force=True)
     for line in notes:

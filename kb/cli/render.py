@@ -869,6 +869,8 @@ def draft(
     from rich.table import Table
     from rich.text import Text
 
+    from kb.recaps.published import NOT_STATED
+
     inferred = inferred or {}
     console = stderr()
     heading = _("Read from the text, to be written as {path}:").format(path=clean(target))
@@ -888,15 +890,17 @@ def draft(
     if headings:
         grid.add_row(_("headings"), Text("\n".join(one_line(h) for h in headings)))
     console.print(grid, soft_wrap=False)
-    plain = [key for key, why in missing.items() if why == "not stated"]
+    plain = [key for key, why in missing.items() if why == NOT_STATED]
     if plain:
         absent = _("Not in the text: {fields}").format(fields=", ".join(plain))
         console.print(Text(absent, style="yellow"))
     for key, why in missing.items():
-        if why != "not stated":
-            console.print(Text(f"{key}: {one_line(why)}", style="yellow"))
+        if why != NOT_STATED:
+            said = _("{field}: {reason}").format(field=key, reason=one_line(why))
+            console.print(Text(said, style="yellow"))
     for key, how in inferred.items():
-        console.print(Text(f"{key} {fields[key]}: {one_line(how)}", style="yellow"))
+        said = _("{field} {value}: {note}").format(field=key, value=fields[key], note=one_line(how))
+        console.print(Text(said, style="yellow"))
     if kind:
         console.print(Text(one_line(kind) + ".", style="yellow"))
 
