@@ -22,11 +22,20 @@ from typing import Any
 
 from kb.config import Location
 from kb.errors import KbError, RecapError
+from kb.i18n import _
 from kb.index.folder import scan
 from kb.index.sync import SyncReport, sync
 from kb.recaps.actions import detect_actions
 from kb.recaps.dates import MONTH_NAMES
-from kb.recaps.recap import FIELDS, Recap, check_frontmatter, decode, parse_recap, split_sections
+from kb.recaps.recap import (
+    FIELDS,
+    NotUtf8Error,
+    Recap,
+    check_frontmatter,
+    decode,
+    parse_recap,
+    split_sections,
+)
 from kb.recaps.vocab import Vocabulary
 
 # A recap is a few pages; anything much larger is not one.
@@ -47,9 +56,13 @@ def read_input(name: str) -> tuple[bytes, str]:
             with open(name, "rb") as f:
                 data = f.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise KbError(f"{shown}: cannot be read ({exc.strerror})") from None
+        raise KbError(
+            _("{path}: cannot be read ({reason})").format(path=shown, reason=exc.strerror)
+        ) from None
     if len(data) > MAX_BYTES:
-        raise RecapError(shown, f"larger than {MAX_BYTES // 1_000_000} MB: not a recap")
+        raise RecapError(
+            shown, _("larger than {size} MB: not a recap").format(size=MAX_BYTES // 1_000_000)
+        )
     return data, shown
 
 
@@ -70,16 +83,19 @@ def read_text(data: bytes, shown: str) -> tuple[str, str]:
     characters. Anything else is an error that names the encoding expected; never a
     text read in the wrong encoding."""
     if not data.decode("utf-8", errors="replace").lstrip("\ufeff").strip():
-        raise RecapError(shown, "the file is empty: there is no text to import")
+        raise RecapError(shown, _("the file is empty: there is no text to import"))
     try:
         return decode(data, shown), UTF_8
-    except RecapError as exc:
-        if "not UTF-8" not in exc.reason:
-            raise
+    except NotUtf8Error as exc:
         text = _windows_1252(data)
         if text is None:
-            reason = exc.reason.replace("; save it as UTF-8", "")
-            raise RecapError(shown, f"{reason}, nor Windows-1252; save it as UTF-8") from None
+            raise RecapError(
+                shown,
+                _(
+                    "not UTF-8 text (byte {byte} at offset {offset}), nor Windows-1252; "
+                    "save it as UTF-8"
+                ).format(byte=exc.byte, offset=exc.offset),
+            ) from None
         return text, WINDOWS_1252
 
 
@@ -164,26 +180,34 @@ def template(
     def value(v: int | None) -> str:
         return "" if v is None else f" {v}"
 
+    import textwrap
+
+    fill = _(
+        "Fill in what the recap states, leave the rest empty. Lines starting with '#' up "
+        "to the next '---' are comments. Save and close the editor to add the recap."
+    )
+    note = _(
+        'Write the recap as published: the introduction here, then one "## " heading per '
+        'round table or theme, with its points as "- " bullets. Notes like this one, empty '
+        "bullets and headings left empty are removed when you save."
+    )
     return f"""---
-# Fill in what the recap states, leave the rest empty. Lines starting with '#' up to
-# the next '---' are comments. Save and close the editor to add the recap.
+{textwrap.fill(fill, width=86, initial_indent="# ", subsequent_indent="# ")}
 date: {date}
 basin: {basin}  # {slugs}
 edition:{value(edition)}  # "Le 7ème Atelier" -> 7
-participants:{value(participants)}  # only when the recap states a number
-team: []  # [Esthéra, Anaïs, Léa]: the basin team, without organisations
+participants:{value(participants)}  # {_("only when the recap states a number")}
+team: []  # [Esthéra, Anaïs, Léa]: {_("the basin team, without organisations")}
 support_group: []  # ["Ester (BruZEL)", "François (Coordination sociale 1000)"]
-actions: []  # action slugs from kb.yml; left empty, kb fills them from the text
+actions: []  # {_("action slugs from kb.yml; left empty, kb fills them from the text")}
 tags: []
-next_meeting:  # 2025-06-12, or "2025-06-12T14:00" with the time
-next_meeting_place:  # where it takes place, as written
+next_meeting:  # {_('2025-06-12, or "2025-06-12T14:00" with the time')}
+next_meeting_place:  # {_("where it takes place, as written")}
 ---
 
 # Retour sur l'Atelier du Changement du {french_day(date)}
 
-<!-- kb: Write the recap as published: the introduction here, then one "## " heading
-per round table or theme, with its points as "- " bullets. Notes like this one, empty
-bullets and headings left empty are removed when you save. -->
+{textwrap.fill("<!-- kb: " + note + " -->", width=86)}
 
 ## {TEMPLATE_HEADINGS[0]}
 
@@ -284,8 +308,10 @@ def prepare(
     if not text.startswith("---"):
         raise RecapError(
             source,
-            "no frontmatter: a recap starts with a '---' line, then date: and basin: "
-            "(for a published text, use kb add --from-text)",
+            _(
+                "no frontmatter: a recap starts with a '---' line, then date: and basin: "
+                "(for a published text, use kb add --from-text)"
+            ),
         )
     values = check_frontmatter(data, vocab, shown=source)
     recap_id = f"{values['date']}-{values['basin']}"
@@ -298,11 +324,17 @@ def prepare(
         try:
             same = target.read_bytes() == data
         except OSError as exc:
-            raise KbError(f"{loc.shown(rel)}: cannot be read ({exc.strerror})") from None
+            raise KbError(
+                _("{path}: cannot be read ({reason})").format(
+                    path=loc.shown(rel), reason=exc.strerror
+                )
+            ) from None
         if not (same or force):
             raise KbError(
-                f"{recap_id} is already in the knowledge base: {loc.shown(rel)}; pass --force "
-                f"to replace it (the current file is then kept as {backup_path(target).name})"
+                _(
+                    "{id} is already in the knowledge base: {path}; pass --force to replace "
+                    "it (the current file is then kept as {backup})"
+                ).format(id=recap_id, path=loc.shown(rel), backup=backup_path(target).name)
             )
     return Plan(loc, recap, data, target, target if rel else None, same)
 
@@ -313,8 +345,9 @@ def _check_inside(loc: Location, target: Path) -> None:
     where = target.resolve()
     if where != root and root not in where.parents:
         raise KbError(
-            f"{target}: leads outside the knowledge base ({where}); kb add writes only in "
-            f"{loc.kb_dir}"
+            _(
+                "{path}: leads outside the knowledge base ({where}); kb add writes only in {folder}"
+            ).format(path=target, where=where, folder=loc.kb_dir)
         )
 
 
@@ -333,7 +366,9 @@ def commit(plan: Plan) -> Added:
             write_atomic(plan.target, plan.data, mode=_default_mode(), exclusive=True)
     except OSError as exc:
         raise KbError(
-            f"{plan.target}: cannot be written ({exc.strerror}); nothing was changed"
+            _("{path}: cannot be written ({reason}); nothing was changed").format(
+                path=plan.target, reason=exc.strerror
+            )
         ) from None
     try:
         report, error = sync(plan.loc), None
@@ -352,6 +387,7 @@ def write_atomic(path: Path, data: bytes, *, mode: int, exclusive: bool) -> None
     """Write ``path`` through a hidden temporary file beside it, then a rename: readers see
     the old file or the new one, never half of one. ``exclusive`` never replaces a file
     (one that appeared meanwhile is an error)."""
+    appeared = _("{path}: appeared while kb was writing it; left as it is")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -365,10 +401,10 @@ def write_atomic(path: Path, data: bytes, *, mode: int, exclusive: bool) -> None
         try:
             os.link(tmp, path)  # fails if the file exists: never a silent replacement
         except FileExistsError:
-            raise KbError(f"{path}: appeared while kb was writing it; left as it is") from None
+            raise KbError(appeared.format(path=path)) from None
         except OSError:  # a file system without hard links
             if path.exists():
-                raise KbError(f"{path}: appeared while kb was writing it; left as it is") from None
+                raise KbError(appeared.format(path=path)) from None
             os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):

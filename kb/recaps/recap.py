@@ -89,6 +89,20 @@ class Recap:
         )
 
 
+class NotUtf8Error(RecapError):
+    """The bytes are not UTF-8: ``byte`` (as ``0x..``) at ``offset`` is the first that is
+    not (kb add then tries Windows-1252)."""
+
+    def __init__(self, path: str, byte: str, offset: int) -> None:
+        super().__init__(
+            path,
+            _("not UTF-8 text (byte {byte} at offset {offset}); save it as UTF-8").format(
+                byte=byte, offset=offset
+            ),
+        )
+        self.byte, self.offset = byte, offset
+
+
 def decode(data: bytes, shown: str) -> str:
     """Bytes of a recap as text: UTF-8 (a BOM is accepted), CRLF as LF."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -98,13 +112,7 @@ def decode(data: bytes, shown: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # Not marked for translation: kb.add.read_text reads this message ("not UTF-8",
-        # "; save it as UTF-8") to try Windows-1252 instead; it can be once it no longer does.
-        raise RecapError(
-            shown,
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8",
-        ) from None
+        raise NotUtf8Error(shown, f"0x{data[exc.start]:02x}", exc.start) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise RecapError(shown, _("the file is empty; a recap starts with '---', date: and basin:"))
