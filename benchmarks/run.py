@@ -242,6 +242,14 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
         table.add(
             f"kb search {query} --json ({label})", as_json, ("import sqlite3, rich", floor_json)
         )
+    # What kb says comes from a French catalogue when the language is French: a search in
+    # French against the same search in LANG=C (both through env, runs interleaved).
+    rare = [*base, "search", RARE, *where]
+    unset = ["env", *(f"--unset={v}" for v in ("KB_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"))]
+    french, english, _ = paired(
+        [*unset, "LANG=fr_BE.UTF-8", *rare], [*unset, "LANG=C", *rare], runs, tty=True
+    )
+    table.add(f"kb search {RARE}, LANG=fr_BE.UTF-8 (terminal)", french, ("LANG=C", english))
     stack = ("import sqlite3, rich", floor_import)
     if drop_caches():
         cold_rg, _ = median(["rg", "-l", "-i", COMMON, str(folder)], 3, before=drop_caches)
