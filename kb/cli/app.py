@@ -246,11 +246,9 @@ def list_(
 
 
 @app.command(
-    epilog=_("Examples: {examples}").format(
-        examples=(
-            "kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix);  "
-            "kb show 2 (the 2nd result of the last search)"
-        )
+    epilog=_(
+        "Examples: kb show 2025-02-20-centre-ouest;  kb show 2025-02 (a unique prefix);  "
+        "kb show 2 (the 2nd result of the last search)"
     ),
     help=_("Show one recap: its metadata, then its text."),
 )
@@ -267,8 +265,8 @@ def show(
 
 @app.command(
     "open",
-    epilog=_("Examples: {examples}").format(
-        examples=("kb open 2025-02-20-centre-ouest;  kb open 2 (the 2nd result of the last search)")
+    epilog=_(
+        "Examples: kb open 2025-02-20-centre-ouest;  kb open 2 (the 2nd result of the last search)"
     ),
     help=_("Open a recap's file in your editor ($VISUAL, else $EDITOR)."),
 )
@@ -347,11 +345,9 @@ def actions(
 
 
 @app.command(
-    epilog=_("Examples: {examples}").format(
-        examples=(
-            "kb add draft.md;  kb add --from-text recap.txt --dry-run;  kb add "
-            "(opens $VISUAL or $EDITOR on a template)"
-        )
+    epilog=_(
+        "Examples: kb add draft.md;  kb add --from-text recap.txt --dry-run;  kb add "
+        "(opens $VISUAL or $EDITOR on a template)"
     ),
     help=_(
         "Add a recap: a Markdown file, the text as published, or a template in "
