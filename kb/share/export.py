@@ -18,29 +18,15 @@ from typing import Any
 from kb.config import Location
 from kb.errors import KbError, UsageError
 from kb.i18n import _, day, ngettext, number
+from kb.recaps.recap import FIELDS
 from kb.recaps.vocab import Vocabulary
 from kb.search.filters import Filters, where_clause
 from kb.text.shown import one_line
 
 FORMATS = ("csv", "jsonl", "md")
-# One row per recap, in this order; lists are joined with LIST_SEPARATOR.
-CSV_COLUMNS = (
-    "id",
-    "date",
-    "basin",
-    "basin_name",
-    "title",
-    "edition",
-    "participants",
-    "team",
-    "support_group",
-    "actions",
-    "tags",
-    "next_meeting",
-    "next_meeting_place",
-    "source",
-    "path",
-)
+# One row per recap: its id, the frontmatter's fields (with the basin's name beside its
+# slug), its file; lists are joined with LIST_SEPARATOR.
+CSV_COLUMNS = ("id", *FIELDS[:2], "basin_name", *FIELDS[2:], "path")
 # The keys of `kb list --json` first, then the rest.
 JSON_KEYS = (
     "id",
