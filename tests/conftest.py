@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from typer.testing import CliRunner
 
 from kb.cli.app import app
@@ -18,6 +20,23 @@ BUNDLED = ROOT / "recaps"
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 Run = Callable[..., Result]
+
+# Hypothesis: a short run by default (the suite stays quick), HYPOTHESIS_PROFILE=long for
+# a long one (docs/guarantees.md gives both runs' figures). In CI (CI=true) every run
+# tries the same inputs and keeps none; elsewhere failures are kept in .hypothesis/ (not
+# in git) and tried first next time. Tests that start processes take a fraction of
+# max_examples (see tests/faults/conftest.py).
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+settings.register_profile(
+    "quick",
+    max_examples=40,
+    deadline=None,
+    derandomize=CI,
+    database=None if CI else DirectoryBasedExampleDatabase(ROOT / ".hypothesis" / "examples"),
+    print_blob=True,
+)
+settings.register_profile("long", parent=settings.get_profile("quick"), max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 def python(

@@ -16,7 +16,7 @@ from typing import Any, cast
 from kb.errors import RecapError
 from kb.recaps.vocab import Vocabulary
 from kb.text.fold import did_you_mean
-from kb.text.shown import clean
+from kb.text.shown import clean, quoted
 
 REQUIRED = ("date", "basin")
 FIELDS = (
@@ -37,6 +37,8 @@ LIST_FIELDS = ("team", "support_group", "actions", "tags")
 TEXT_FIELDS = ("title", "next_meeting_place", "source")
 # Scalars the frontmatter loader builds one by one with PyYAML's constructors.
 SCALAR_TAGS = ("int", "null", "bool", "timestamp", "float")
+# The largest edition or number of participants a recap may state.
+MAX_NUMBER = 1_000_000
 
 _HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")  # see _heading
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -142,19 +144,23 @@ def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
     import yaml
 
     try:
-        post = frontmatter.loads(text, handler=_handler())
+        # parse, not loads: loads passes the fields to Post() as keyword arguments, which
+        # fails (TypeError) on a field named content or handler, or on a key like 2025.
+        # Without a closing '---' line, parse finds no fields.
+        metadata, content = frontmatter.parse(text, handler=_handler())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RecapError(shown, f"invalid YAML in the frontmatter{where}: {problem}") from None
-    except ValueError:  # no closing '---' line
-        raise RecapError(shown, "unclosed frontmatter: end it with a '---' line") from None
-    if not isinstance(post.metadata, dict) or not post.metadata:
+    except (ValueError, OverflowError) as exc:  # a value PyYAML's constructors refuse
+        problem = str(exc).split(":")[0]  # "Exceeds the limit (4300 digits) for integer ..."
+        raise RecapError(shown, f"invalid value in the frontmatter: {problem}") from None
+    if not metadata:
         raise RecapError(
             shown, "the frontmatter must be fields like date: and basin: between two '---' lines"
         )
-    return dict(post.metadata), post.content.strip("\n") + "\n"
+    return dict(metadata), content.strip("\n") + "\n"
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +221,7 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
         if key not in FIELDS:
             raise RecapError(
                 shown,
-                f"unknown field {key!r}{did_you_mean(str(key), list(FIELDS))}; "
+                f"unknown field {quoted(key)}{did_you_mean(_word(key), list(FIELDS))}; "
                 f"known fields: {', '.join(FIELDS)}",
             )
     for key in REQUIRED:
@@ -227,7 +233,7 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
     if not isinstance(basin, str) or basin not in slugs:
         raise RecapError(
             shown,
-            f"basin {basin!r} is not a known basin{did_you_mean(str(basin), slugs)}; "
+            f"basin {quoted(basin)} is not a known basin{did_you_mean(_word(basin), slugs)}; "
             f"known basins: {', '.join(slugs)}",
         )
     out["basin"] = basin
@@ -248,11 +254,16 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
     for key in TEXT_FIELDS:
         if meta.get(key) is not None:
             if not isinstance(meta[key], str):
-                raise RecapError(shown, f"{key}: expected a text, got {meta[key]!r}")
+                raise RecapError(shown, f"{key}: expected a text, got {quoted(meta[key])}")
             out[key] = meta[key].strip()
     if meta.get("next_meeting") is not None:
         out["next_meeting"] = _check_when(meta["next_meeting"], shown)
     return out
+
+
+def _word(value: object) -> str:
+    """A key or value as a word to suggest a spelling for ('' for what is not text)."""
+    return value if isinstance(value, str) else ""
 
 
 def _check_date(value: Any, shown: str) -> str:
@@ -267,7 +278,7 @@ def _check_date(value: Any, shown: str) -> str:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise RecapError(shown, f"date: expected an ISO date like 2025-02-20, got {value!r}")
+    raise RecapError(shown, f"date: expected an ISO date like 2025-02-20, got {quoted(value)}")
 
 
 def _check_when(value: Any, shown: str) -> str:
@@ -287,21 +298,25 @@ def _check_when(value: Any, shown: str) -> str:
     raise RecapError(
         shown,
         f"next_meeting: expected an ISO date or date and time like 2025-06-12 or "
-        f"2025-06-12T14:00, got {value!r}",
+        f"2025-06-12T14:00, got {quoted(value)}",
     )
 
 
 def _check_int(key: str, value: Any, low: int, shown: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise RecapError(shown, f"{key}: expected a whole number >= {low}, got {value!r}")
+        raise RecapError(shown, f"{key}: expected a whole number >= {low}, got {quoted(value)}")
+    if value > MAX_NUMBER:  # SQLite stores integers up to 2**63 - 1: a count stays far below
+        raise RecapError(
+            shown, f"{key}: expected a whole number from {low} to {MAX_NUMBER:,}, got a larger one"
+        )
     return value
 
 
 def _check_list(key: str, value: Any, shown: str) -> list[str]:
     if isinstance(value, str):
-        raise RecapError(shown, f"{key}: expected a list like [a, b], got the text {value!r}")
+        raise RecapError(shown, f"{key}: expected a list like [a, b], got the text {quoted(value)}")
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RecapError(shown, f"{key}: expected a list of texts, got {value!r}")
+        raise RecapError(shown, f"{key}: expected a list of texts, got {quoted(value)}")
     return [v.strip() for v in value]
 
 

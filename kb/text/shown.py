@@ -35,3 +35,16 @@ def squash(text: str) -> str:
 def one_line(text: str) -> str:
     """Clean text with all whitespace runs folded to single spaces."""
     return " ".join(clean(text).split())
+
+
+def quoted(value: object, width: int = 80) -> str:
+    """A value as a one-line message quotes it: its repr, cut to ``width`` characters.
+
+    Whatever a file holds: a list of a million items is not copied into the message, and
+    an integer of more than 4,300 digits (which Python refuses to write in decimal) is
+    named, not shown."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return "a number too long to write out"
+    return text if len(text) <= width else text[: width - 1] + "…"
