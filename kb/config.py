@@ -69,6 +69,8 @@ def locate(
         )
     if not os.path.isdir(folder):
         raise ConfigError(f"{origin} {folder}: not a folder (expected the folder of the recaps)")
+    if not folder.isascii():
+        _check_utf8(folder, origin or "folder")
     if db is not None:
         index = _path(db)
     elif env.get("KB_DB"):
@@ -76,6 +78,18 @@ def locate(
     else:
         index = os.path.join(folder, INDEX_DIR, INDEX_NAME)
     return Location(folder, index)
+
+
+def _check_utf8(path: str, origin: str) -> None:
+    """Every path kb shows or stores starts with the folder's: it must be UTF-8 text."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = path.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ConfigError(
+            f"{origin} {shown}: the name is not UTF-8 text; rename the folder, "
+            "or give kb a link to it with a UTF-8 name"
+        ) from None
 
 
 def named_folder(

@@ -106,6 +106,7 @@ def fast_call(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``kb`` script and of ``python -m kb``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _check_utf8(args)
     call = fast_call(args)
     if call is None:
         from kb.cli.app import app
@@ -118,6 +119,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     from kb.cli import commands
 
     raise SystemExit(commands.guarded(lambda: getattr(commands, name)(**values)))
+
+
+def _check_utf8(args: list[str]) -> None:
+    """Arguments that are not UTF-8 (bytes the shell passed as they were) cannot be
+    searched for, stored or shown: say so in one line rather than fail further on."""
+    for arg in args:
+        if not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                from kb.cli import commands
+                from kb.errors import UsageError
+                from kb.text.shown import printable
+
+                raise SystemExit(
+                    commands.fail(
+                        UsageError(f"'{printable(arg)}': not UTF-8 text; kb takes UTF-8 arguments")
+                    )
+                ) from None
 
 
 def _begin_scan(values: dict[str, Any]) -> None:

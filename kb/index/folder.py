@@ -73,8 +73,13 @@ def _unreadable(folder: str, exc: OSError) -> ConfigError:
     )
 
 
+# A name ending in .MD is listed too, to be reported (recaps end in .md) rather than
+# left out without a word: on macOS and Windows the two are the same name.
+_SUFFIXES = (".md", ".MD", ".Md", ".mD")
+
+
 def _is_recap(name: str) -> bool:
-    return name.endswith(".md") and name.lower() != "readme.md"
+    return name.endswith(_SUFFIXES) and name.lower() != "readme.md"
 
 
 def scan(kb_dir: str | os.PathLike[str]) -> Files:

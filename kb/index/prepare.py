@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.errors import RecapError
+from kb.text.shown import printable
 
 if TYPE_CHECKING:
     from kb.recaps.recap import Recap
@@ -49,12 +50,27 @@ class Prepared:
     problem: str | None = None  # the one-line message when the file is not a valid recap
 
 
+def _misnamed(shown: str, path: str) -> str | None:
+    """Why a file cannot be a recap by its name alone, if it cannot."""
+    if not path.isascii():
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the file system holds that are not UTF-8
+            return f"{printable(shown)}: the name is not UTF-8 text; rename it"
+    if not path.endswith(".md"):
+        return f"{shown}: a recap's name ends in .md (lower case); rename it {path[:-3]}.md"
+    return None
+
+
 def prepare(
     kb_dir: str, vocab: Vocabulary, path: str, *, known_digest: str | None = None
 ) -> Prepared:
     """Everything about one file that needs no index. When its content hash equals
     ``known_digest`` (a file touched, not changed), nothing more is computed."""
     shown = os.path.join(kb_dir, path)
+    problem = _misnamed(shown, path)
+    if problem is not None:
+        return Prepared(path, problem=problem)
     try:
         with open(shown, "rb") as handle:
             data = handle.read()

@@ -48,3 +48,12 @@ def quoted(value: object, width: int = 80) -> str:
     except ValueError:
         return "a number too long to write out"
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def printable(name: str) -> str:
+    """A file name as a message can show it: bytes that are not UTF-8 (which Python holds
+    as lone surrogates) written as ``\\xff``."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system gave: as an escape
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
