@@ -38,18 +38,25 @@ Files = dict[str, tuple[int, int]]  # relative path -> (size, mtime_ns)
 Row = tuple[str, int, int]  # relative path, size, mtime_ns
 
 
-def _walk(kb_dir: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+def _walk(
+    kb_dir: str, prefix: str = "", *, below: bool = False
+) -> Iterator[tuple[str, os.stat_result]]:
     """Each recap file below ``kb_dir`` and its stat (paths start with ``prefix``).
 
     Hidden folders (``.kb``, ``.git``) and files, and README.md, are not recaps.
-    Symbolic links to folders are not followed (a link loop would never end). A file
-    removed during the walk is not there.
+    Symbolic links to folders are not followed (a link loop would never end). A file or
+    a folder removed during the walk is not there; ``kb_dir`` itself too when ``below``
+    (a folder below the knowledge base's, found by the caller).
     """
     stack = [(prefix, kb_dir)]
     while stack:
         prefix, folder = stack.pop()
         try:
             listing = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            if folder == kb_dir and not below:
+                raise _unreadable(folder, exc) from None
+            continue  # removed (or replaced by a file) since it was listed
         except OSError as exc:
             raise _unreadable(folder, exc) from None
         with listing as entries:
@@ -191,8 +198,8 @@ def _stat_rows(kb_dir: str, folder: int | None, names: list[str]) -> list[Row]:
                 if _is_recap(name):
                     append((name, st.st_size, st.st_mtime_ns))
             elif stat.S_ISDIR(st.st_mode):
-                below = _walk(os.path.join(kb_dir, name), name + "/")
-                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in below)
+                inside = _walk(os.path.join(kb_dir, name), name + "/", below=True)
+                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in inside)
             elif stat.S_ISLNK(st.st_mode) and _is_recap(name):
                 st = os.stat(where, dir_fd=folder)  # a link to a file is the file
                 if stat.S_ISREG(st.st_mode):

@@ -48,6 +48,7 @@ class Prepared:
     digest: str | None = None  # None when the file could not be read
     rows: Rows | None = None  # None when the file is not a valid recap
     problem: str | None = None  # the one-line message when the file is not a valid recap
+    gone: bool = False  # removed between the folder's snapshot and its reading
 
 
 def _misnamed(shown: str, path: str) -> str | None:
@@ -74,6 +75,8 @@ def prepare(
     try:
         with open(shown, "rb") as handle:
             data = handle.read()
+    except FileNotFoundError:  # removed since the folder was looked at: not a recap now
+        return Prepared(path, gone=True)
     except OSError as exc:
         return Prepared(path, problem=f"{shown}: cannot be read ({exc.strerror})")
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -73,15 +73,36 @@ def sync(
     """
     if rebuild or not os.path.exists(loc.index_file):
         return _build(loc, progress, seen)
-    conn = connect(loc.index_file)
-    try:
-        if meta_text(conn, "vocabulary_stat") == _data_key(loc):
+    for attempt in range(1, REOPEN + 1):
+        conn = connect(loc.index_file)
+        try:
+            if meta_text(conn, "vocabulary_stat") != _data_key(loc):
+                break
             return _sync(conn, loc, rebuild=False, progress=progress, seen=seen)
-    finally:
-        conn.close()
+        except sqlite3.OperationalError as exc:
+            # Another kb renamed a rebuilt index over the file this one had open (it
+            # waited for this one's lock, so nothing was lost): the new file is the index.
+            if attempt == REOPEN or not _moved(exc):
+                raise
+        finally:
+            conn.close()
     # kb.yml edited, or an index made by another version of kb: every recap again,
     # into a fresh file (much faster than deleting every row of the old one).
     return _build(loc, progress, seen)
+
+
+REOPEN = 3  # times a sync opens the index again when it was replaced under it
+
+
+def _moved(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused a write because the file was replaced since it was opened."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return bool(code == SQLITE_READONLY_DBMOVED)
+    return "readonly database" in str(exc)
+
+
+SQLITE_READONLY_DBMOVED = 1032
 
 
 # When a snapshot of the folder was taken (ns), and the snapshot (see kb.index.folder).
@@ -242,17 +263,26 @@ def _sync(
 
         digests = {path: known[path][2] for path in changed if path in known}
         prepared = prepare_all(loc.folder, vocab, changed, digests)
+        vanished = False
         for done, item in enumerate(prepared, 1):
-            size, mtime = disk[item.path]
-            # A file changed in the same clock tick as this sync could change again
-            # without its stat showing it: remember no time for it, so the next sync
-            # re-reads it (and finds it unchanged by its hash).
-            stat = (size, mtime if mtime < racy else -1)
-            _sync_file(conn, loc, item, stat, known.get(item.path), writer, report)
+            if item.gone:  # removed since the snapshot: as if it had not been seen
+                vanished = True
+                if item.path in known:
+                    _forget(conn, item.path)
+                    report.removed += 1
+            else:
+                size, mtime = disk[item.path]
+                # A file changed in the same clock tick as this sync could change again
+                # without its stat showing it: remember no time for it, so the next sync
+                # re-reads it (and finds it unchanged by its hash).
+                stat = (size, mtime if mtime < racy else -1)
+                _sync_file(conn, loc, item, stat, known.get(item.path), writer, report)
             if progress is not None:
                 progress(done, len(changed))
         writer.flush()
-        recent = any(mtime >= racy for _, mtime in disk.values())
+        # The snapshot stands for the index only if nothing in it can change unseen, and
+        # if the index holds what it saw (a file that vanished since is not indexed).
+        recent = vanished or any(mtime >= racy for _, mtime in disk.values())
         set_meta(conn, "snapshot", b"" if recent else folder)
         store(conn, "problems", report.problems)
         conn.execute("COMMIT")
