@@ -95,7 +95,7 @@ def _ask_early(
     loc: Location, pending: Pending, work: Work[T]
 ) -> tuple[Location, Vocabulary, T] | None:
     from kb.index.schema import connect, vocabulary
-    from kb.index.sync import outdated, settled, state
+    from kb.index.sync import outdated, settled, state, tidy
 
     if not os.path.exists(loc.index_file):
         return None
@@ -114,7 +114,8 @@ def _ask_early(
         return None  # asked again after the sync, which says what is wrong if it still is
     report = settled(loc, was, pending.result())
     if report is None:
-        return None
+        return None  # the sync tidies
+    tidy(loc.index_file)
     render.warnings(report.problems)
     return loc, vocab, answer
 

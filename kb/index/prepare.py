@@ -123,6 +123,22 @@ def _prepare_chunk(
     return [prepare(kb_dir, vocab, path, known_digest=digest) for path, digest in paths]
 
 
+def _leave_with_parent() -> None:
+    """In a worker: exit when the process that started the pool is gone. Killed, it
+    cannot shut the pool down, and its workers would wait for work forever."""
+    import threading
+    import time
+
+    parent = os.getppid()  # the main process, or the server that forked the worker
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def prepare_all(
     kb_dir: str, vocab: Vocabulary, paths: Sequence[str], known: dict[str, str]
 ) -> Iterator[Prepared]:
@@ -139,7 +155,7 @@ def prepare_all(
 
     items = [(path, known.get(path)) for path in paths]
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_leave_with_parent) as pool:
         pending: list[Future[list[Prepared]]] = []
         for chunk in chunks:
             pending.append(pool.submit(_prepare_chunk, kb_dir, vocab, chunk))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -71,6 +72,7 @@ def sync(
     first index, or a new kb.yml or kb version is written to a new file that replaces the
     old one when complete. ``seen``: the folder's snapshot, when the caller took it.
     """
+    tidy(loc.index_file)
     if rebuild or not os.path.exists(loc.index_file):
         return _build(loc, progress, seen)
     for attempt in range(1, REOPEN + 1):
@@ -153,7 +155,6 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
     """
     from kb.index import fts
 
-    _remove_stale_builds(loc.db)
     fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
     fresh.unlink(missing_ok=True)
     try:
@@ -196,18 +197,44 @@ def _replace(fresh: Path, db: Path) -> None:
             old.close()
 
 
-def _remove_stale_builds(db: Path) -> None:
-    """Fresh files of rebuilds whose process is gone (killed before it could clean up)."""
-    for path in db.parent.glob(f"{db.name}.new-*"):
-        pid = path.name.rsplit("-", 1)[-1]
-        if not pid.isdigit():
+def tidy(index_file: str) -> None:
+    """Remove what kb processes killed midway left beside the index: a rebuild's fresh
+    file (``index.sqlite.new-PID``, and its journal) and a listing being written
+    (``index.sqlite.listing.PID``), when process PID is gone. One listing of the index's
+    folder: every command does it, so that no such file outlives the next command."""
+    folder, name = os.path.split(index_file)
+    try:
+        entries = os.listdir(folder or ".")
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.startswith(name) or entry == name:
             continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            path.unlink(missing_ok=True)
-        except PermissionError:
-            pass  # alive, someone else's
+        pid = _writer_pid(entry[len(name) :])
+        if pid is not None and not _alive(pid):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, entry))
+
+
+def _writer_pid(suffix: str) -> int | None:
+    """The process id in the name of a file kb writes beside the index, if any."""
+    for start in (".new-", ".listing."):
+        if suffix.startswith(start):
+            pid = suffix[len(start) :].removesuffix("-journal")
+            return int(pid) if pid.isdigit() else None
+    return None
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would stop it; an open file cannot be removed there
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
 
 
 def _sync(

@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, settings
 
 from benchmarks.generate import generate
 
+# The long run (docs/guarantees.md): more examples, and more of the tests' own loops.
+LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 # What a clean run leaves beside the index; anything else there is a stray file.
 CLEAN = {".gitignore", "index.sqlite", "index.sqlite.listing"}
 
