@@ -2,7 +2,8 @@
 
 The folder: ``--kb-dir``, else ``$KB_DIR``, else ``./recaps`` when it exists.
 The index: ``--db``, else ``$KB_DB``, else ``<folder>/.kb/index.sqlite`` (a folder that
-carries its own ``.gitignore``, so git never sees the cache).
+carries its own ``.gitignore``, so git never sees the cache) when kb can write there,
+else (a read-only folder) ``$XDG_CACHE_HOME/kb/<folder's key>/index.sqlite``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Location(NamedTuple):
 
     folder: str
     index_file: str
+    # Who chose the index: "" (kb, beside the recaps), "cache" (kb, in the user's cache:
+    # the folder cannot be written), "--db" or "KB_DB" (the user).
+    origin: str = ""
 
     @property
     def kb_dir(self) -> Path:
@@ -72,12 +76,35 @@ def locate(
     if not folder.isascii():
         _check_utf8(folder, origin or "folder")
     if db is not None:
-        index = _path(db)
-    elif env.get("KB_DB"):
-        index = _path(env["KB_DB"])
-    else:
-        index = os.path.join(folder, INDEX_DIR, INDEX_NAME)
-    return Location(folder, index)
+        return Location(folder, _path(db), "--db")
+    if env.get("KB_DB"):
+        return Location(folder, _path(env["KB_DB"]), "KB_DB")
+    index = os.path.join(folder, INDEX_DIR, INDEX_NAME)
+    if _writable(folder, index):
+        return Location(folder, index)
+    return Location(folder, cache_index(folder, env), "cache")
+
+
+def _writable(folder: str, index: str) -> bool:
+    """Whether kb can keep the index at ``index``, in ``<folder>/.kb``: write the file
+    (and its journal, and a new file renamed over it), or make the folder."""
+    index_dir = os.path.dirname(index)
+    if os.access(index_dir, os.W_OK):
+        return os.access(index, os.W_OK) or not os.path.lexists(index)
+    return not os.path.lexists(index_dir) and os.access(folder, os.W_OK)
+
+
+def cache_index(folder: str, environ: Mapping[str, str]) -> str:
+    """Where the index of a folder kb cannot write goes: the user's cache, under a key
+    of the folder's real path (the same folder however it is named)."""
+    import hashlib  # lazy: a read-only folder is rare
+
+    base = environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
+        base = environ.get("LOCALAPPDATA", "") if os.name == "nt" else ""
+        base = base or os.path.join(os.path.expanduser("~"), ".cache")
+    real = os.path.realpath(folder).encode("utf-8", "surrogateescape")
+    return os.path.join(base, "kb", hashlib.sha256(real).hexdigest()[:16], INDEX_NAME)
 
 
 def _check_utf8(path: str, origin: str) -> None:

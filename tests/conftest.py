@@ -74,9 +74,11 @@ def write_recap(folder: Path, name: str | None = None, **kwargs: object) -> Path
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every test runs in its own folder, with no KB_* variable from the developer's shell."""
+    """Every test runs in its own folder, with no KB_* variable from the developer's shell
+    and a cache folder of its own (where kb keeps the index of a read-only folder)."""
     for name in ("KB_DIR", "KB_DB", "KB_TODAY"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.chdir(tmp_path)
 
 

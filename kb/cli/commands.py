@@ -19,6 +19,7 @@ from kb.errors import ConfigError, KbError
 if TYPE_CHECKING:
     from kb.config import Location
     from kb.index.folder import Pending
+    from kb.index.sync import Snapshot
     from kb.recaps.vocab import Vocabulary
 
 PathArg = str | os.PathLike[str] | None
@@ -72,8 +73,8 @@ def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Voca
     """
     from kb.config import locate
     from kb.index.folder import take
-    from kb.index.schema import connect, vocabulary
-    from kb.index.sync import sync
+    from kb.index.schema import damaged
+    from kb.index.sync import replaceable
 
     loc = locate(kb_dir, db)
     pending = take(loc.folder)
@@ -83,12 +84,50 @@ def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Voca
         if early is not None:
             return early
         seen = pending.result()
+    _synced(loc, seen=seen)
+    try:
+        return _asked(loc, work)
+    except sqlite3.DatabaseError as exc:
+        # Damaged where the sync did not read (a truncated file, say): made again.
+        if not damaged(exc) or not replaceable(loc):
+            raise
+        why = str(exc)
+    _synced(loc, rebuild=why)
+    return _asked(loc, work)
+
+
+def _synced(loc: Location, *, seen: Snapshot | None = None, rebuild: str | None = None) -> None:
+    """Sync the index (``rebuild``: why it must be made again), saying what the person
+    at the terminal should know: invalid files, an index made again or kept elsewhere."""
+    from kb.index.sync import sync
+
+    _placed(loc)
     with render.progress("Indexing") as progress:
-        report = sync(loc, progress=progress, seen=seen)
+        report = sync(loc, rebuild=rebuild is not None, progress=progress, seen=seen)
+    _rebuilt(loc, report.rebuilt or rebuild)
     render.warnings(report.problems)
+
+
+def _asked(loc: Location, work: Work[T]) -> tuple[Location, Vocabulary, T]:
+    from kb.index.schema import connect, vocabulary
+
     conn = connect(loc.index_file)
     vocab = vocabulary(conn)
     return loc, vocab, work(loc, conn, vocab)
+
+
+def _placed(loc: Location) -> None:
+    """Say once (when it is made) where an index that cannot be beside the recaps goes."""
+    if loc.origin == "cache" and not os.path.exists(loc.index_file):
+        from kb.config import INDEX_DIR
+
+        beside = os.path.join(loc.folder, INDEX_DIR)
+        render.note(f"kb cannot write in {beside}: it keeps the index in {loc.index_file}")
+
+
+def _rebuilt(loc: Location, why: str | None) -> None:
+    if why is not None:
+        render.note(f"The index {loc.index_file} could not be read ({why}): made again.")
 
 
 def _ask_early(
@@ -131,8 +170,10 @@ def index(*, rebuild: bool = False, kb_dir: PathArg = None, db: PathArg = None) 
     from kb.index.sync import sync
 
     loc = locate(kb_dir, db)
+    _placed(loc)
     with render.progress("Indexing") as progress:
         report = sync(loc, rebuild=rebuild, progress=progress)
+    _rebuilt(loc, report.rebuilt)
     render.sync_summary(report)
     return 1 if report.invalid else 0
 

@@ -104,20 +104,54 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 )
 
 
+class DamagedIndex(ConfigError):
+    """The index file is not a database any more (truncated, overwritten): a cache that
+    the sync rebuilds where it may replace the file (kb.index.sync.replaceable)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            f"index {path}: cannot be read ({reason}); it is not kb's to replace: delete "
+            "it if it was an index, or pass --db elsewhere"
+        )
+        self.reason = reason
+
+
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+
+
+def damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed because the file is damaged (not locked, full or read-only)."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is None:  # before: these two are the only codes raised as DatabaseError itself
+        return type(exc) is sqlite3.DatabaseError
+    return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
 def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open the index (creating it and its folder), applying pending migrations."""
+    """Open the index (creating it and its folder), applying pending migrations.
+
+    Raises DamagedIndex when the file is not a database, ConfigError when it cannot be
+    opened (a folder, a folder that cannot be made)."""
+    path = os.fspath(db_path)
+    conn = None
     try:
-        folder = os.path.dirname(db_path) or "."
+        folder = os.path.dirname(path) or "."
         os.makedirs(folder, exist_ok=True)
         _ignore_cache_dir(folder)
-        conn = sqlite3.connect(db_path, timeout=10, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
         conn.row_factory = sqlite3.Row
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except (OSError, sqlite3.DatabaseError) as exc:
-        raise ConfigError(
-            f"index {os.fspath(db_path)}: cannot open it ({exc}); pass --db elsewhere "
-            "or delete the file, it is rebuilt from the recaps"
-        ) from None
+        if conn is not None:
+            conn.close()
+        if os.path.isdir(path):
+            raise ConfigError(
+                f"index {path}: a folder, not kb's index file; remove it, or pass --db FILE"
+            ) from None
+        if isinstance(exc, sqlite3.DatabaseError) and damaged(exc):
+            raise DamagedIndex(path, str(exc)) from None
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise ConfigError(f"index {path}: cannot open it ({reason}); pass --db elsewhere") from None
     if version > len(MIGRATIONS):
         raise ConfigError(
             f"index {os.fspath(db_path)}: made by a newer kb (schema {version}); "

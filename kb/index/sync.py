@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Callable
@@ -10,9 +11,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.config import Location
-from kb.errors import RecapError
+from kb.errors import ConfigError, RecapError
 from kb.index.folder import RACY_NS, files, listing_file, snapshot
-from kb.index.schema import connect, meta_text, meta_value, set_meta, store, stored, vocabulary
+from kb.index.schema import (
+    DamagedIndex,
+    connect,
+    damaged,
+    meta_text,
+    meta_value,
+    set_meta,
+    store,
+    stored,
+    vocabulary,
+)
 from kb.recaps.vocab import load_vocabulary
 
 if TYPE_CHECKING:
@@ -39,6 +50,7 @@ class SyncReport:
     removed: int = 0
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
+    rebuilt: str | None = None  # why the index was made again: what was wrong with it
 
     @property
     def invalid(self) -> int:
@@ -73,6 +85,24 @@ def sync(
     old one when complete. ``seen``: the folder's snapshot, when the caller took it.
     """
     tidy(loc.index_file)
+    try:
+        try:
+            return _sync_or_build(loc, rebuild=rebuild, progress=progress, seen=seen)
+        except (DamagedIndex, sqlite3.DatabaseError) as exc:
+            why = _damage(exc)
+            if why is None or not replaceable(loc):
+                raise
+        # A cache that cannot be read any more: made again, from the recaps.
+        report = _build(loc, progress, seen)
+        report.rebuilt = why
+        return report
+    except sqlite3.OperationalError as exc:
+        raise _unwritable(loc, exc) from None
+
+
+def _sync_or_build(
+    loc: Location, *, rebuild: bool, progress: Progress | None, seen: Snapshot | None
+) -> SyncReport:
     if rebuild or not os.path.exists(loc.index_file):
         return _build(loc, progress, seen)
     for attempt in range(1, REOPEN + 1):
@@ -105,6 +135,51 @@ def _moved(exc: sqlite3.OperationalError) -> bool:
 
 
 SQLITE_READONLY_DBMOVED = 1032
+SQLITE_FULL = 13
+
+
+def _damage(exc: Exception) -> str | None:
+    """What is wrong with an index that cannot be read, or None if it is not damaged."""
+    if isinstance(exc, DamagedIndex):
+        return exc.reason
+    if isinstance(exc, sqlite3.DatabaseError) and damaged(exc):
+        return str(exc)
+    return None
+
+
+def replaceable(loc: Location) -> bool:
+    """Whether a damaged index may be replaced by a new one: where kb chose to keep it,
+    or a file SQLite wrote (or an empty one). A file the user named that is something
+    else may be theirs (``--db notes.txt``): kb does not overwrite it."""
+    if loc.origin in ("", "cache"):
+        return True
+    try:
+        with open(loc.index_file, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return False
+    return SQLITE_HEADER.startswith(head)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _unwritable(loc: Location, exc: sqlite3.OperationalError) -> Exception:
+    """A write the index's place refused, as the one line to show; other errors as they
+    are (a lock held too long, say)."""
+    code = getattr(exc, "sqlite_errorcode", 0)
+    if code & 0xFF == SQLITE_FULL or "database or disk is full" in str(exc):
+        return _cannot_write(loc, "no space left on the device", "free some space, or ")
+    if code & 0xFF == 8 or "readonly database" in str(exc):  # SQLITE_READONLY
+        return _cannot_write(loc, "read-only")
+    return exc
+
+
+def _cannot_write(loc: Location, why: str, fix: str = "") -> ConfigError:
+    return ConfigError(
+        f"index {loc.index_file}: cannot be written ({why}); the index is as it was and "
+        f"the recaps untouched: {fix}pass --db elsewhere"
+    )
 
 
 # When a snapshot of the folder was taken (ns), and the snapshot (see kb.index.folder).
@@ -155,6 +230,10 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
     """
     from kb.index import fts
 
+    if os.path.isdir(loc.index_file):  # no file can be renamed over it
+        raise ConfigError(
+            f"index {loc.index_file}: a folder, not kb's index file; remove it, or pass --db FILE"
+        )
     fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
     fresh.unlink(missing_ok=True)
     try:
@@ -167,9 +246,13 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
             conn.execute("PRAGMA synchronous = FULL")
         finally:
             conn.close()
-        with open(fresh, "rb+") as handle:
-            os.fsync(handle.fileno())
-        _replace(fresh, loc.db)
+        try:
+            with open(fresh, "rb+") as handle:
+                os.fsync(handle.fileno())
+            _replace(fresh, loc.db)
+        except OSError as exc:  # a full disk, or an index file that cannot be replaced
+            fix = "free some space, or " if exc.errno == errno.ENOSPC else ""
+            raise _cannot_write(loc, exc.strerror or str(exc), fix) from None
     finally:
         fresh.unlink(missing_ok=True)
     return report
@@ -314,7 +397,8 @@ def _sync(
         store(conn, "problems", report.problems)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+            conn.execute("ROLLBACK")
         raise
     return report
 
