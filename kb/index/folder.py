@@ -339,9 +339,15 @@ class Pending:
         return self.started, b"".join(ordered)
 
 
+def forks() -> bool:
+    """Whether kb starts processes by forking: where the system can, unless ``KB_NO_FORK``
+    is set (to run here what runs where it cannot, Windows: a switch for tests)."""
+    return hasattr(os, "fork") and not os.environ.get("KB_NO_FORK")
+
+
 def start(kb_dir: str | os.PathLike[str], listing: str | None = None) -> Pending | None:
     """Start taking the folder's snapshot beside the caller, where processes can fork."""
-    if not hasattr(os, "fork") or not os.path.isdir(kb_dir):
+    if not forks() or not os.path.isdir(kb_dir):
         return None
     return Pending(os.fspath(kb_dir), listing=listing)
 

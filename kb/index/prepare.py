@@ -123,6 +123,12 @@ def _prepare_chunk(
     return [prepare(kb_dir, vocab, path, known_digest=digest) for path, digest in paths]
 
 
+def _spawning() -> Any:
+    import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
 def _leave_with_parent() -> None:
     """In a worker: exit when the process that started the pool is gone. Killed, it
     cannot shut the pool down, and its workers would wait for work forever."""
@@ -153,9 +159,13 @@ def prepare_all(
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from kb.index.folder import forks
+
     items = [(path, known.get(path)) for path in paths]
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, initializer=_leave_with_parent) as pool:
+    # Where kb does not fork, the workers start as they do on Windows: a new interpreter.
+    context = None if forks() else _spawning()
+    with ProcessPoolExecutor(workers, context, initializer=_leave_with_parent) as pool:
         pending: list[Future[list[Prepared]]] = []
         for chunk in chunks:
             pending.append(pool.submit(_prepare_chunk, kb_dir, vocab, chunk))
