@@ -21,10 +21,11 @@ from kb.index import folder
 from kb.index.folder import listing_file, scan, snapshot
 from kb.index.sync import sync
 from tests.conftest import recap_text, write_recap
-from tests.faults.conftest import ids, kb
+from tests.faults.conftest import LONG, ids, kb
 from tests.test_add import indexed
 
 Done = subprocess.CompletedProcess[str]
+ROUNDS = 5 if LONG else 1  # the loops' lengths, times this
 
 
 def no_trouble(done: Done, *, codes: tuple[int, ...] = (0,)) -> Done:
@@ -87,15 +88,14 @@ def test_searches_indexes_and_adds_at_once_while_files_change(tmp_path: Path) ->
     def write(i: int) -> list[Done]:
         """Create a recap, then edit or delete an earlier one: each time, a search started
         after the change sees it."""
-        word = f"zorglub{i}x"
-        rid = new_recap(recaps, i, word)
-        out = [no_trouble(kb("search", word, "--json", *where))]
+        rid = new_recap(recaps, i, f"zorglub{i}x")
+        out = [search_word(f"zorglub{i}x")]
         assert ids(out[-1]) == [rid]
         if i % 3 == 2:  # an edit in place
             path = recaps / f"{recap_id(i - 1, 2030)}.md"
-            path.write_text(path.read_text(encoding="utf-8") + "\nEt puis bidulex.\n")
-            out.append(no_trouble(kb("search", "bidulex", "--json", *where)))
-            assert recap_id(i - 1, 2030) in ids(out[-1])
+            path.write_text(path.read_text(encoding="utf-8") + f"\nEt puis bidule{i}x.\n")
+            out.append(search_word(f"bidule{i}x"))
+            assert ids(out[-1]) == [recap_id(i - 1, 2030)]
         if i % 4 == 3:  # a removal, of a file and of a folder holding one
             (recaps / f"{recap_id(i - 2, 2030)}.md").unlink()
             sub = recaps / "sous-dossier"
@@ -103,17 +103,22 @@ def test_searches_indexes_and_adds_at_once_while_files_change(tmp_path: Path) ->
                 shutil.rmtree(sub)
             else:
                 write_recap(sub, date="2031-01-01", body="# Sous\n\nDans un dossier.\n")
-            out.append(no_trouble(kb("search", f"zorglub{i - 2}x", "--json", *where)))
+            out.append(search_word(f"zorglub{i - 2}x"))
             assert ids(out[-1]) == []
         return out
 
+    def search_word(word: str) -> Done:
+        """The recaps holding ``word`` as written (--raw: no 'did you mean' fallback)."""
+        return no_trouble(kb("search", "--raw", word, "--json", *where))
+
+    loops = {"search": 6 * ROUNDS, "index": 4 * ROUNDS, "add": 5 * ROUNDS, "write": 12 * ROUNDS}
     with ThreadPoolExecutor(5) as pool:
         jobs = [
-            pool.submit(loop, 6, search),
-            pool.submit(loop, 6, search),
-            pool.submit(loop, 4, index),
-            pool.submit(loop, 5, add),
-            pool.submit(loop, 12, write),
+            pool.submit(loop, loops["search"], search),
+            pool.submit(loop, loops["search"], search),
+            pool.submit(loop, loops["index"], index),
+            pool.submit(loop, loops["add"], add),
+            pool.submit(loop, loops["write"], write),
         ]
         try:
             for job in jobs:
@@ -127,7 +132,11 @@ def test_searches_indexes_and_adds_at_once_while_files_change(tmp_path: Path) ->
     for rid, data in added.items():
         assert (recaps / f"{rid}.md").read_bytes() == data
     assert "0 invalid" in no_trouble(kb("index", *where)).stdout
-    assert len(seen) == 57  # every loop ran to its end
+    writes = range(loops["write"])
+    changes = loops["write"] + sum(i % 3 == 2 for i in writes) + sum(i % 4 == 3 for i in writes)
+    ran = 2 * 2 * loops["search"] + loops["index"] + 2 * loops["add"] + changes
+    assert len(seen) == ran  # every loop ran to its end
+    print(f"{ran} kb processes, {len(on_disk)} recaps at the end, none lost")  # pytest -rP
 
 
 def test_a_file_removed_between_its_stat_and_its_read_is_not_a_problem(kb_dir: Path) -> None:
