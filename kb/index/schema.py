@@ -116,7 +116,11 @@ class DamagedIndex(ConfigError):
         self.reason = reason
 
 
-SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+# SQLite's result codes kb tells apart (https://sqlite.org/rescode.html), and how a file
+# SQLite wrote starts.
+SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 8, 11, 13, 26
+SQLITE_READONLY_DBMOVED = SQLITE_READONLY | 4 << 8
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def damaged(exc: sqlite3.DatabaseError) -> bool:

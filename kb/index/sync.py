@@ -14,6 +14,10 @@ from kb.config import Location
 from kb.errors import ConfigError, RecapError
 from kb.index.folder import RACY_NS, files, listing_file, snapshot
 from kb.index.schema import (
+    SQLITE_FULL,
+    SQLITE_HEADER,
+    SQLITE_READONLY,
+    SQLITE_READONLY_DBMOVED,
     DamagedIndex,
     connect,
     damaged,
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 INDEXER = "7"
 
 BATCH = 500
+REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile
 
 
 Progress = Callable[[int, int], None]
@@ -123,19 +128,12 @@ def _sync_or_build(
     return _build(loc, progress, seen)
 
 
-REOPEN = 3  # times a sync opens the index again when it was replaced under it
-
-
 def _moved(exc: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused a write because the file was replaced since it was opened."""
     code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
     if code is not None:
         return bool(code == SQLITE_READONLY_DBMOVED)
     return "readonly database" in str(exc)
-
-
-SQLITE_READONLY_DBMOVED = 1032
-SQLITE_FULL = 13
 
 
 def _damage(exc: Exception) -> str | None:
@@ -161,16 +159,13 @@ def replaceable(loc: Location) -> bool:
     return SQLITE_HEADER.startswith(head)
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def _unwritable(loc: Location, exc: sqlite3.OperationalError) -> Exception:
     """A write the index's place refused, as the one line to show; other errors as they
     are (a lock held too long, say)."""
     code = getattr(exc, "sqlite_errorcode", 0)
     if code & 0xFF == SQLITE_FULL or "database or disk is full" in str(exc):
         return _cannot_write(loc, "no space left on the device", "free some space, or ")
-    if code & 0xFF == 8 or "readonly database" in str(exc):  # SQLITE_READONLY
+    if code & 0xFF == SQLITE_READONLY or "readonly database" in str(exc):
         return _cannot_write(loc, "read-only")
     return exc
 
