@@ -123,19 +123,16 @@ def _prepare_chunk(
     return [prepare(kb_dir, vocab, path, known_digest=digest) for path, digest in paths]
 
 
-def _spawning() -> Any:
-    import multiprocessing
+def _leave_with_parent(main: int, method: str) -> None:
+    """In a worker: exit when the process that started the pool (``main``) is gone.
+    Killed, it cannot shut the pool down, and its workers would wait for work forever.
 
-    return multiprocessing.get_context("spawn")
-
-
-def _leave_with_parent() -> None:
-    """In a worker: exit when the process that started the pool is gone. Killed, it
-    cannot shut the pool down, and its workers would wait for work forever."""
+    Forked or spawned, a worker's parent is ``main`` (unless ``main`` died before this
+    ran); from a fork server, the server, which leaves when ``main`` does."""
     import threading
     import time
 
-    parent = os.getppid()  # the main process, or the server that forked the worker
+    parent = main if method != "forkserver" else os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -157,6 +154,7 @@ def prepare_all(
         for path in paths:
             yield prepare(kb_dir, vocab, path, known_digest=known.get(path))
         return
+    import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from kb.index.folder import forks
@@ -164,8 +162,9 @@ def prepare_all(
     items = [(path, known.get(path)) for path in paths]
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     # Where kb does not fork, the workers start as they do on Windows: a new interpreter.
-    context = None if forks() else _spawning()
-    with ProcessPoolExecutor(workers, context, initializer=_leave_with_parent) as pool:
+    context = multiprocessing.get_context(None if forks() else "spawn")
+    watch = (os.getpid(), context.get_start_method())
+    with ProcessPoolExecutor(workers, context, _leave_with_parent, watch) as pool:
         pending: list[Future[list[Prepared]]] = []
         for chunk in chunks:
             pending.append(pool.submit(_prepare_chunk, kb_dir, vocab, chunk))

