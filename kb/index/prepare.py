@@ -123,20 +123,24 @@ def _prepare_chunk(
     return [prepare(kb_dir, vocab, path, known_digest=digest) for path, digest in paths]
 
 
-def _leave_with_parent(main: int, method: str) -> None:
-    """In a worker: exit when the process that started the pool (``main``) is gone.
-    Killed, it cannot shut the pool down, and its workers would wait for work forever.
+def _leave_with_parent() -> None:
+    """In a worker: exit when the process that started the pool is gone. Killed, it
+    cannot shut the pool down, and its workers would wait for work forever.
 
-    Forked or spawned, a worker's parent is ``main`` (unless ``main`` died before this
-    ran); from a fork server, the server, which leaves when ``main`` does."""
+    multiprocessing hands each worker a handle that the process that started it holds
+    open (a pipe, on Windows the process): it is closed when that process ends, whatever
+    the start method, even if it ended before the worker got here. Its parent process id
+    would not do: Windows never changes it, and a worker spawned as its parent is killed
+    starts with init as its parent."""
+    import multiprocessing
     import threading
-    import time
 
-    parent = main if method != "forkserver" else os.getppid()
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing
+        return
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
+        parent.join()  # returns when the handle closes
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
@@ -163,8 +167,7 @@ def prepare_all(
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     # Where kb does not fork, the workers start as they do on Windows: a new interpreter.
     context = multiprocessing.get_context(None if forks() else "spawn")
-    watch = (os.getpid(), context.get_start_method())
-    with ProcessPoolExecutor(workers, context, _leave_with_parent, watch) as pool:
+    with ProcessPoolExecutor(workers, context, initializer=_leave_with_parent) as pool:
         pending: list[Future[list[Prepared]]] = []
         for chunk in chunks:
             pending.append(pool.submit(_prepare_chunk, kb_dir, vocab, chunk))
