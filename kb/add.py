@@ -319,6 +319,11 @@ def prepare(
     recap = parse_recap(data, rel or f"{recap_id}.md", vocab, shown=source)
     target = loc.kb_dir / recap.path
     _check_inside(loc, target)
+    if rel is None and (target.exists() or target.is_symlink()):
+        raise KbError(
+            f"{loc.shown(recap.path)}: already there and not a recap file (a folder, or a "
+            f"link to nothing); rename or remove it to add {recap_id}"
+        )
     same = False
     if rel is not None:
         try:

@@ -2,7 +2,8 @@
 
 The folder: ``--kb-dir``, else ``$KB_DIR``, else ``./recaps`` when it exists.
 The index: ``--db``, else ``$KB_DB``, else ``<folder>/.kb/index.sqlite`` (a folder that
-carries its own ``.gitignore``, so git never sees the cache).
+carries its own ``.gitignore``, so git never sees the cache) when kb can write there,
+else (a read-only folder) ``$XDG_CACHE_HOME/kb/<folder's key>/index.sqlite``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from kb.errors import ConfigError
+from kb.i18n import _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -31,6 +33,9 @@ class Location(NamedTuple):
 
     folder: str
     index_file: str
+    # Who chose the index: "" (kb, beside the recaps), "cache" (kb, in the user's cache:
+    # the folder cannot be written), "--db" or "KB_DB" (the user).
+    origin: str = ""
 
     @property
     def kb_dir(self) -> Path:
@@ -64,18 +69,63 @@ def locate(
     folder, origin = named_folder(kb_dir, env)
     if not origin and not os.path.isdir(folder):
         raise ConfigError(
-            "no knowledge base here: pass --kb-dir DIR, set KB_DIR, "
-            "or run kb from a folder that has a recaps/ folder"
+            _(
+                "no knowledge base here: pass --kb-dir DIR, set KB_DIR, "
+                "or run kb from a folder that has a recaps/ folder"
+            )
         )
     if not os.path.isdir(folder):
-        raise ConfigError(f"{origin} {folder}: not a folder (expected the folder of the recaps)")
+        raise ConfigError(
+            _("{origin} {folder}: not a folder (expected the folder of the recaps)").format(
+                origin=origin, folder=folder
+            )
+        )
+    if not folder.isascii():
+        _check_utf8(folder, origin or "folder")
     if db is not None:
-        index = _path(db)
-    elif env.get("KB_DB"):
-        index = _path(env["KB_DB"])
-    else:
-        index = os.path.join(folder, INDEX_DIR, INDEX_NAME)
-    return Location(folder, index)
+        return Location(folder, _path(db), "--db")
+    if env.get("KB_DB"):
+        return Location(folder, _path(env["KB_DB"]), "KB_DB")
+    index = os.path.join(folder, INDEX_DIR, INDEX_NAME)
+    if _writable(folder, index):
+        return Location(folder, index)
+    return Location(folder, cache_index(folder, env), "cache")
+
+
+def _writable(folder: str, index: str) -> bool:
+    """Whether kb can keep the index at ``index``, in ``<folder>/.kb``: write the file
+    (and its journal, and a new file renamed over it), or make the folder."""
+    index_dir = os.path.dirname(index)
+    if os.access(index_dir, os.W_OK):
+        return os.access(index, os.W_OK) or not os.path.lexists(index)
+    return not os.path.lexists(index_dir) and os.access(folder, os.W_OK)
+
+
+def cache_index(folder: str, environ: Mapping[str, str]) -> str:
+    """Where the index of a folder kb cannot write goes: the user's cache, under a key
+    of the folder's real path (the same folder however it is named)."""
+    import hashlib  # lazy: a read-only folder is rare
+
+    base = environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
+        base = environ.get("LOCALAPPDATA", "") if os.name == "nt" else ""
+        base = base or os.path.join(os.path.expanduser("~"), ".cache")
+    real = os.path.realpath(folder).encode("utf-8", "surrogateescape")
+    return os.path.join(base, "kb", hashlib.sha256(real).hexdigest()[:16], INDEX_NAME)
+
+
+def _check_utf8(path: str, origin: str) -> None:
+    """Every path kb shows or stores starts with the folder's: it must be UTF-8 text."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = path.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise ConfigError(
+            _(
+                "{origin} {folder}: the name is not UTF-8 text; rename the folder, "
+                "or give kb a link to it with a UTF-8 name"
+            ).format(origin=origin, folder=shown)
+        ) from None
 
 
 def named_folder(
@@ -107,4 +157,6 @@ def today(*, environ: Mapping[str, str] | None = None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"KB_TODAY {text!r}: expected a date like 2025-09-01") from None
+        raise ConfigError(
+            _("KB_TODAY {value!r}: expected a date like 2025-09-01").format(value=text)
+        ) from None

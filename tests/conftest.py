@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 from typer.testing import CliRunner
 
 from kb import i18n
@@ -19,6 +21,23 @@ BUNDLED = ROOT / "recaps"
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 Run = Callable[..., Result]
+
+# Hypothesis: a short run by default (the suite stays quick), HYPOTHESIS_PROFILE=long for
+# a long one (docs/guarantees.md gives both runs' figures). In CI (CI=true) every run
+# tries the same inputs and keeps none; elsewhere failures are kept in .hypothesis/ (not
+# in git) and tried first next time. Tests that start processes take a fraction of
+# max_examples (see tests/faults/conftest.py).
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+settings.register_profile(
+    "quick",
+    max_examples=40,
+    deadline=None,
+    derandomize=CI,
+    database=None if CI else DirectoryBasedExampleDatabase(ROOT / ".hypothesis" / "examples"),
+    print_blob=True,
+)
+settings.register_profile("long", parent=settings.get_profile("quick"), max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 def python(
@@ -57,10 +76,12 @@ def write_recap(folder: Path, name: str | None = None, **kwargs: object) -> Path
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Every test runs in its own folder, with no KB_* variable from the developer's shell,
-    and in English (KB_LANG=en) whatever the machine's language: tests of French output
-    say so (``in_french``)."""
+    a cache folder of its own (where kb keeps the index of a read-only folder), and in
+    English (KB_LANG=en) whatever the machine's language: tests of French output say so
+    (``in_french``)."""
     for name in ("KB_DIR", "KB_DB", "KB_TODAY", "KB_LOCALEDIR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("KB_LANG", "en")
     i18n.reset()
     monkeypatch.chdir(tmp_path)

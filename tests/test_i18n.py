@@ -209,6 +209,8 @@ PSEUDO_COMMANDS = [
     ["add", "--from-text", "echo.txt", "--dry-run"],
     ["add", "--from-text", "echo.txt", "--yes"],
     ["add", "draft.md"],
+    ["list", "--db", "garbage.sqlite"],
+    ["list", "--kb-dir", "nowhere"],
 ]
 PSEUDO_HELP = [
     [],
@@ -285,6 +287,7 @@ def test_no_message_reaches_the_reader_untranslated(
     (tmp_path / "concertation.txt").write_bytes(
         (fixtures / "concertation-thematique.txt").read_bytes()
     )
+    (tmp_path / "garbage.sqlite").write_bytes(b"not an index" * 100)
     (tmp_path / "draft.md").write_text("---\ndate: 2025-13-01\nbasin: sud\n---\n\n# Texte\n")
     (kb_dir / "2025-03-01-centre.md").write_text("---\ndate: 2025-03-01\nbasin: centre\n---\n")
     content = " ".join(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kb.cli import render
 from kb.errors import ConfigError, KbError, UsageError
+from kb.i18n import _, ngettext, number
 
 if TYPE_CHECKING:
     from kb.config import Location
@@ -42,18 +43,22 @@ def guarded(call: Callable[[], int]) -> int:
     except sqlite3.DatabaseError as exc:
         return fail(
             ConfigError(
-                f"the index cannot be used ({exc}); run kb index --rebuild, or delete it: "
-                "it is rebuilt from the recaps"
+                _(
+                    "the index cannot be used ({reason}); run kb index --rebuild, or delete "
+                    "it: it is rebuilt from the recaps"
+                ).format(reason=exc)
             )
         )
     except KeyboardInterrupt:
-        render.error("interrupted")
+        render.error(_("interrupted"))
         return 130
     except UnicodeEncodeError as exc:  # an output that cannot show French text
         return fail(
             KbError(
-                f"the output's encoding ({exc.encoding}) cannot show the recaps' text; "
-                "use UTF-8 (PYTHONIOENCODING=utf-8)"
+                _(
+                    "the output's encoding ({encoding}) cannot show the recaps' text; "
+                    "use UTF-8 (PYTHONIOENCODING=utf-8)"
+                ).format(encoding=exc.encoding)
             )
         )
 
@@ -73,8 +78,10 @@ def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Voca
     done = answer(
         loc,
         lambda conn, vocab: work(loc, conn, vocab),
-        progress=lambda: render.progress("Indexing"),
+        progress=lambda: render.progress(_("Indexing")),
     )
+    for line in done.notes:
+        render.note(line)
     render.warnings(done.problems)
     return loc, done.vocab, done.value
 
@@ -87,11 +94,16 @@ def _filters(vocab: Vocabulary, **options: Any) -> Any:
 
 def index(*, rebuild: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
     from kb.config import locate
+    from kb.index.fresh import placed, rebuilt
     from kb.index.sync import sync
 
     loc = locate(kb_dir, db)
-    with render.progress("Indexing") as progress:
+    for line in placed(loc):
+        render.note(line)
+    with render.progress(_("Indexing")) as progress:
         report = sync(loc, rebuild=rebuild, progress=progress)
+    for line in rebuilt(loc, report.rebuilt):
+        render.note(line)
     render.sync_summary(report)
     return 1 if report.invalid else 0
 
@@ -204,10 +216,10 @@ def open_(ref: str, *, kb_dir: PathArg = None, db: PathArg = None) -> int:
     from kb.cli.editor import run_editor
     from kb.search.lookup import find_recap
 
-    loc, _, meta = _answer(kb_dir, db, lambda loc, conn, _: find_recap(conn, loc, ref))
+    loc, _vocab, meta = _answer(kb_dir, db, lambda loc, conn, _vocab: find_recap(conn, loc, ref))
     status = run_editor(os.path.join(loc.folder, meta["path"]))
     if status:
-        raise KbError(f"the editor exited with status {status}")
+        raise KbError(_("the editor exited with status {status}").format(status=status))
     return 0
 
 
@@ -216,7 +228,9 @@ def _read(path: str) -> str:
         with open(path, "rb") as handle:
             return handle.read().decode("utf-8", errors="replace")
     except OSError as exc:
-        raise KbError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise KbError(
+            _("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)
+        ) from None
 
 
 def timeline(
@@ -241,7 +255,7 @@ def timeline(
         filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
         return build_timeline(conn, vocab, filters=filters, today=day)
 
-    _, vocab, entries = _answer(kb_dir, db, work)
+    _loc, vocab, entries = _answer(kb_dir, db, work)
     if json:
         render.as_json([entry.to_dict() for entry in entries])
         return 0
@@ -255,8 +269,8 @@ def basins(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) ->
     from kb.timeline.summaries import basins_summary
 
     day = today()
-    _, vocab, rows = _answer(
-        kb_dir, db, lambda _, conn, vocab: basins_summary(conn, vocab, today=day)
+    _loc, vocab, rows = _answer(
+        kb_dir, db, lambda _loc, conn, vocab: basins_summary(conn, vocab, today=day)
     )
     if json:
         render.as_json(rows)
@@ -273,7 +287,7 @@ def actions(
     def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[dict[str, Any]]:
         return actions_summary(conn, vocab, basin=vocab.resolve_basin(basin) if basin else None)
 
-    _, vocab, rows = _answer(kb_dir, db, work)
+    _loc, vocab, rows = _answer(kb_dir, db, work)
     if json:
         render.as_json(rows)
     else:
@@ -282,7 +296,7 @@ def actions(
 
 
 def glossary(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    _, vocab, _ = _answer(kb_dir, db, lambda *_: None)
+    _loc, vocab, _none = _answer(kb_dir, db, lambda *_args: None)
     render.glossary(vocab.glossary, json_output=json)
     return 0
 
@@ -303,7 +317,7 @@ def agenda(
     from kb.timeline.agenda import agenda as meetings_of
 
     if ics is not None and json:
-        raise UsageError("--ics and --json: give one (the calendar file, or JSON on stdout)")
+        raise UsageError(_("--ics and --json: give one (the calendar file, or JSON on stdout)"))
     day = today()
 
     def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Meeting]:
@@ -331,13 +345,21 @@ def _calendar(
     if target != STDOUT:
         check_target(target, loc, option="--ics")
     if not meetings:
-        more = "" if past else "; --all adds the past ones"
-        raise KbError(f"--ics {target}: no meeting to put in the calendar{more}; nothing written")
+        if past:
+            none = _("--ics {file}: no meeting to put in the calendar; nothing written")
+        else:
+            none = _(
+                "--ics {file}: no meeting to put in the calendar; --all adds the past ones; "
+                "nothing written"
+            )
+        raise KbError(none.format(file=target))
     data = calendar(meetings, vocab, stamp=dt.datetime.now(dt.timezone.utc))
     _write(target, data, loc, option="--ics")
     if target != STDOUT:
-        plural = "s" if len(meetings) != 1 else ""
-        render.note(f"{len(meetings)} meeting{plural} written to {target}")
+        written = ngettext(
+            "{n} meeting written to {file}", "{n} meetings written to {file}", len(meetings)
+        )
+        render.note(written.format(n=number(len(meetings)), file=target))
     return 0
 
 
@@ -382,10 +404,11 @@ def export(
         filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
         return make_export(conn, loc, vocab, fmt=chosen, filters=filters, today=day)
 
-    loc, _, (data, count) = _answer(kb_dir, db, work)
+    loc, _vocab, (data, count) = _answer(kb_dir, db, work)
     _write(output, data, loc, option="--output")
     if output not in (None, STDOUT):
-        render.note(f"{count} recap{'s' if count != 1 else ''} written to {output}")
+        written = ngettext("{n} recap written to {file}", "{n} recaps written to {file}", count)
+        render.note(written.format(n=number(count), file=output))
     return 0
 
 
@@ -397,17 +420,25 @@ def serve(
 
     # Synced once first: a knowledge base that cannot be used is said here, in one line,
     # rather than on the first page; invalid files are listed; the first page is quick.
-    loc, _, _ = _answer(kb_dir, db, lambda *_: None)
+    loc, _vocab, _none = _answer(kb_dir, db, lambda *_args: None)
     app = create_app(loc)
     sock = listen(host, port)
-    render.note(f"Serving the recaps of {loc.folder} at {address(sock)} (Ctrl+C stops)")
+    render.note(
+        _("Serving the recaps of {folder} at {address} (Ctrl+C stops)").format(
+            folder=loc.folder, address=address(sock)
+        )
+    )
     if host not in LOOPBACK:
-        render.note(f"warning: --host {host}: whoever can reach this machine can read the recaps")
+        render.note(
+            _("warning: --host {host}: whoever can reach this machine can read the recaps").format(
+                host=host
+            )
+        )
     try:
         server(app).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn stopped on Ctrl+C, then raises it again: done
         pass
     finally:
         sock.close()
-    render.note("Stopped.")
+    render.note(_("Stopped."))
     return 0

@@ -142,6 +142,7 @@ COMPLETE_VAR = "_KB_COMPLETE"  # set by the shell's completion script (typer's n
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``kb`` script and of ``python -m kb``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _check_utf8(args)
     # Shell completion is typer's: its scripts run kb with no arguments, but whatever
     # the arguments, a run with the variable set is a completion, as typer reads it.
     call = None if os.environ.get(COMPLETE_VAR) else fast_call(args)
@@ -158,6 +159,30 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     render.use_color(color)
     raise SystemExit(commands.guarded(lambda: getattr(commands, name)(**values)))
+
+
+def _check_utf8(args: list[str]) -> None:
+    """Arguments that are not UTF-8 (bytes the shell passed as they were) cannot be
+    searched for, stored or shown: say so in one line rather than fail further on."""
+    for arg in args:
+        if not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                from kb.cli import commands
+                from kb.errors import UsageError
+                from kb.i18n import _
+                from kb.text.shown import printable
+
+                raise SystemExit(
+                    commands.fail(
+                        UsageError(
+                            _("'{argument}': not UTF-8 text; kb takes UTF-8 arguments").format(
+                                argument=printable(arg)
+                            )
+                        )
+                    )
+                ) from None
 
 
 def _begin_scan(values: dict[str, Any]) -> None:

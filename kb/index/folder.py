@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Callable, Iterator
 
 from kb.errors import ConfigError
+from kb.i18n import _
 
 PARTS = 2  # on this kind of machine, stat scales with processes (not with threads)
 # Something changed less than this long before it was looked at may change again in the
@@ -38,18 +39,25 @@ Files = dict[str, tuple[int, int]]  # relative path -> (size, mtime_ns)
 Row = tuple[str, int, int]  # relative path, size, mtime_ns
 
 
-def _walk(kb_dir: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+def _walk(
+    kb_dir: str, prefix: str = "", *, below: bool = False
+) -> Iterator[tuple[str, os.stat_result]]:
     """Each recap file below ``kb_dir`` and its stat (paths start with ``prefix``).
 
     Hidden folders (``.kb``, ``.git``) and files, and README.md, are not recaps.
-    Symbolic links to folders are not followed (a link loop would never end). A file
-    removed during the walk is not there.
+    Symbolic links to folders are not followed (a link loop would never end). A file or
+    a folder removed during the walk is not there; ``kb_dir`` itself too when ``below``
+    (a folder below the knowledge base's, found by the caller).
     """
     stack = [(prefix, kb_dir)]
     while stack:
         prefix, folder = stack.pop()
         try:
             listing = os.scandir(folder)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            if folder == kb_dir and not below:
+                raise _unreadable(folder, exc) from None
+            continue  # removed (or replaced by a file) since it was listed
         except OSError as exc:
             raise _unreadable(folder, exc) from None
         with listing as entries:
@@ -68,13 +76,20 @@ def _walk(kb_dir: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]
 
 def _unreadable(folder: str, exc: OSError) -> ConfigError:
     return ConfigError(
-        f"{folder}: cannot be read ({exc.strerror}); kb needs to see every file below "
-        "the knowledge-base folder"
+        _(
+            "{folder}: cannot be read ({reason}); kb needs to see every file below "
+            "the knowledge-base folder"
+        ).format(folder=folder, reason=exc.strerror)
     )
 
 
+# A name ending in .MD is listed too, to be reported (recaps end in .md) rather than
+# left out without a word: on macOS and Windows the two are the same name.
+_SUFFIXES = (".md", ".MD", ".Md", ".mD")
+
+
 def _is_recap(name: str) -> bool:
-    return name.endswith(".md") and name.lower() != "readme.md"
+    return name.endswith(_SUFFIXES) and name.lower() != "readme.md"
 
 
 def scan(kb_dir: str | os.PathLike[str]) -> Files:
@@ -186,8 +201,8 @@ def _stat_rows(kb_dir: str, folder: int | None, names: list[str]) -> list[Row]:
                 if _is_recap(name):
                     append((name, st.st_size, st.st_mtime_ns))
             elif stat.S_ISDIR(st.st_mode):
-                below = _walk(os.path.join(kb_dir, name), name + "/")
-                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in below)
+                inside = _walk(os.path.join(kb_dir, name), name + "/", below=True)
+                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in inside)
             elif stat.S_ISLNK(st.st_mode) and _is_recap(name):
                 st = os.stat(where, dir_fd=folder)  # a link to a file is the file
                 if stat.S_ISREG(st.st_mode):
@@ -327,9 +342,15 @@ class Pending:
         return self.started, b"".join(ordered)
 
 
+def forks() -> bool:
+    """Whether kb starts processes by forking: where the system can, unless ``KB_NO_FORK``
+    is set (to run here what runs where it cannot, Windows: a switch for tests)."""
+    return hasattr(os, "fork") and not os.environ.get("KB_NO_FORK")
+
+
 def start(kb_dir: str | os.PathLike[str], listing: str | None = None) -> Pending | None:
     """Start taking the folder's snapshot beside the caller, where processes can fork."""
-    if not hasattr(os, "fork") or not os.path.isdir(kb_dir):
+    if not forks() or not os.path.isdir(kb_dir):
         return None
     return Pending(os.fspath(kb_dir), listing=listing)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.errors import RecapError
+from kb.i18n import _
+from kb.text.shown import printable
 
 if TYPE_CHECKING:
     from kb.recaps.recap import Recap
@@ -47,6 +49,21 @@ class Prepared:
     digest: str | None = None  # None when the file could not be read
     rows: Rows | None = None  # None when the file is not a valid recap
     problem: str | None = None  # the one-line message when the file is not a valid recap
+    gone: bool = False  # removed between the folder's snapshot and its reading
+
+
+def _misnamed(shown: str, path: str) -> str | None:
+    """Why a file cannot be a recap by its name alone, if it cannot."""
+    if not path.isascii():
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the file system holds that are not UTF-8
+            return _("{path}: the name is not UTF-8 text; rename it").format(path=printable(shown))
+    if not path.endswith(".md"):
+        return _("{path}: a recap's name ends in .md (lower case); rename it {name}.md").format(
+            path=shown, name=path[:-3]
+        )
+    return None
 
 
 def prepare(
@@ -55,11 +72,19 @@ def prepare(
     """Everything about one file that needs no index. When its content hash equals
     ``known_digest`` (a file touched, not changed), nothing more is computed."""
     shown = os.path.join(kb_dir, path)
+    problem = _misnamed(shown, path)
+    if problem is not None:
+        return Prepared(path, problem=problem)
     try:
         with open(shown, "rb") as handle:
             data = handle.read()
+    except FileNotFoundError:  # removed since the folder was looked at: not a recap now
+        return Prepared(path, gone=True)
     except OSError as exc:
-        return Prepared(path, problem=f"{shown}: cannot be read ({exc.strerror})")
+        return Prepared(
+            path,
+            problem=_("{path}: cannot be read ({reason})").format(path=shown, reason=exc.strerror),
+        )
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if digest == known_digest:
         return Prepared(path, digest)
@@ -104,6 +129,29 @@ def _prepare_chunk(
     return [prepare(kb_dir, vocab, path, known_digest=digest) for path, digest in paths]
 
 
+def _leave_with_parent() -> None:
+    """In a worker: exit when the process that started the pool is gone. Killed, it
+    cannot shut the pool down, and its workers would wait for work forever.
+
+    multiprocessing hands each worker a handle that the process that started it holds
+    open (a pipe, on Windows the process): it is closed when that process ends, whatever
+    the start method, even if it ended before the worker got here. Its parent process id
+    would not do: Windows never changes it, and a worker spawned as its parent is killed
+    starts with init as its parent."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing
+        return
+
+    def watch() -> None:
+        parent.join()  # returns when the handle closes
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def prepare_all(
     kb_dir: str, vocab: Vocabulary, paths: Sequence[str], known: dict[str, str]
 ) -> Iterator[Prepared]:
@@ -116,11 +164,16 @@ def prepare_all(
         for path in paths:
             yield prepare(kb_dir, vocab, path, known_digest=known.get(path))
         return
+    import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from kb.index.folder import forks
 
     items = [(path, known.get(path)) for path in paths]
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Where kb does not fork, the workers start as they do on Windows: a new interpreter.
+    context = multiprocessing.get_context(None if forks() else "spawn")
+    with ProcessPoolExecutor(workers, context, initializer=_leave_with_parent) as pool:
         pending: list[Future[list[Prepared]]] = []
         for chunk in chunks:
             pending.append(pool.submit(_prepare_chunk, kb_dir, vocab, chunk))

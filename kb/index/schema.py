@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kb.errors import ConfigError
+from kb.i18n import N_, _
 from kb.recaps.vocab import Vocabulary, defaults
 
 # Case and accents dropped: the index matches as a French reader searches.
@@ -104,24 +105,72 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 )
 
 
+# The index's place holds a folder (said by connect and by a rebuild).
+A_FOLDER = N_("index {path}: a folder, not kb's index file; remove it, or pass --db FILE")
+
+
+class DamagedIndex(ConfigError):
+    """The index file is not a database any more (truncated, overwritten): a cache that
+    the sync rebuilds where it may replace the file (kb.index.sync.replaceable)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            _(
+                "index {path}: cannot be read ({reason}); it is not kb's to replace: delete "
+                "it if it was an index, or pass --db elsewhere"
+            ).format(path=path, reason=reason)
+        )
+        self.reason = reason
+
+
+# SQLite's result codes kb tells apart (https://sqlite.org/rescode.html), and how a file
+# SQLite wrote starts.
+SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 8, 11, 13, 26
+SQLITE_READONLY_DBMOVED = SQLITE_READONLY | 4 << 8
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed because the file is damaged (not locked, full or read-only)."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is None:  # before: these two are the only codes raised as DatabaseError itself
+        return type(exc) is sqlite3.DatabaseError
+    return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
 def connect(db_path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open the index (creating it and its folder), applying pending migrations."""
+    """Open the index (creating it and its folder), applying pending migrations.
+
+    Raises DamagedIndex when the file is not a database, ConfigError when it cannot be
+    opened (a folder, a folder that cannot be made)."""
+    path = os.fspath(db_path)
+    conn = None
     try:
-        folder = os.path.dirname(db_path) or "."
+        folder = os.path.dirname(path) or "."
         os.makedirs(folder, exist_ok=True)
         _ignore_cache_dir(folder)
-        conn = sqlite3.connect(db_path, timeout=10, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None)
         conn.row_factory = sqlite3.Row
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except (OSError, sqlite3.DatabaseError) as exc:
+        if conn is not None:
+            conn.close()
+        if os.path.isdir(path):
+            raise ConfigError(_(A_FOLDER).format(path=path)) from None
+        if isinstance(exc, sqlite3.DatabaseError) and damaged(exc):
+            raise DamagedIndex(path, str(exc)) from None
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
         raise ConfigError(
-            f"index {os.fspath(db_path)}: cannot open it ({exc}); pass --db elsewhere "
-            "or delete the file, it is rebuilt from the recaps"
+            _("index {path}: cannot open it ({reason}); pass --db elsewhere").format(
+                path=path, reason=reason
+            )
         ) from None
     if version > len(MIGRATIONS):
         raise ConfigError(
-            f"index {os.fspath(db_path)}: made by a newer kb (schema {version}); "
-            "delete it to rebuild it, or upgrade kb"
+            _(
+                "index {path}: made by a newer kb (schema {version}); "
+                "delete it to rebuild it, or upgrade kb"
+            ).format(path=os.fspath(db_path), version=version)
         )
     for number in range(version, len(MIGRATIONS)):
         conn.execute("BEGIN IMMEDIATE")

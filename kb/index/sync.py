@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Callable
@@ -9,9 +11,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.config import Location
-from kb.errors import RecapError
+from kb.errors import ConfigError, RecapError
+from kb.i18n import _
 from kb.index.folder import RACY_NS, files, listing_file, snapshot
-from kb.index.schema import connect, meta_text, meta_value, set_meta, store, stored, vocabulary
+from kb.index.schema import (
+    A_FOLDER,
+    SQLITE_FULL,
+    SQLITE_HEADER,
+    SQLITE_READONLY,
+    SQLITE_READONLY_DBMOVED,
+    DamagedIndex,
+    connect,
+    damaged,
+    meta_text,
+    meta_value,
+    set_meta,
+    store,
+    stored,
+    vocabulary,
+)
 from kb.recaps.vocab import load_vocabulary
 
 if TYPE_CHECKING:
@@ -24,6 +42,7 @@ if TYPE_CHECKING:
 INDEXER = "7"
 
 BATCH = 500
+REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile
 
 
 Progress = Callable[[int, int], None]
@@ -38,6 +57,7 @@ class SyncReport:
     removed: int = 0
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
+    rebuilt: str | None = None  # why the index was made again: what was wrong with it
 
     @property
     def invalid(self) -> int:
@@ -71,17 +91,103 @@ def sync(
     first index, or a new kb.yml or kb version is written to a new file that replaces the
     old one when complete. ``seen``: the folder's snapshot, when the caller took it.
     """
+    tidy(loc.index_file)
+    try:
+        try:
+            return _sync_or_build(loc, rebuild=rebuild, progress=progress, seen=seen)
+        except (DamagedIndex, sqlite3.DatabaseError) as exc:
+            why = _damage(exc)
+            if why is None or not replaceable(loc):
+                raise
+        # A cache that cannot be read any more: made again, from the recaps.
+        report = _build(loc, progress, seen)
+        report.rebuilt = why
+        return report
+    except sqlite3.OperationalError as exc:
+        raise _unwritable(loc, exc) from None
+
+
+def _sync_or_build(
+    loc: Location, *, rebuild: bool, progress: Progress | None, seen: Snapshot | None
+) -> SyncReport:
     if rebuild or not os.path.exists(loc.index_file):
         return _build(loc, progress, seen)
-    conn = connect(loc.index_file)
-    try:
-        if meta_text(conn, "vocabulary_stat") == _data_key(loc):
+    for attempt in range(1, REOPEN + 1):
+        conn = connect(loc.index_file)
+        try:
+            if meta_text(conn, "vocabulary_stat") != _data_key(loc):
+                break
             return _sync(conn, loc, rebuild=False, progress=progress, seen=seen)
-    finally:
-        conn.close()
+        except sqlite3.OperationalError as exc:
+            # Another kb renamed a rebuilt index over the file this one had open (it
+            # waited for this one's lock, so nothing was lost): the new file is the index.
+            if attempt == REOPEN or not _moved(exc):
+                raise
+        finally:
+            conn.close()
     # kb.yml edited, or an index made by another version of kb: every recap again,
     # into a fresh file (much faster than deleting every row of the old one).
     return _build(loc, progress, seen)
+
+
+def _moved(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused a write because the file was replaced since it was opened."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return bool(code == SQLITE_READONLY_DBMOVED)
+    return "readonly database" in str(exc)
+
+
+def _damage(exc: Exception) -> str | None:
+    """What is wrong with an index that cannot be read, or None if it is not damaged."""
+    if isinstance(exc, DamagedIndex):
+        return exc.reason
+    if isinstance(exc, sqlite3.DatabaseError) and damaged(exc):
+        return str(exc)
+    return None
+
+
+def replaceable(loc: Location) -> bool:
+    """Whether a damaged index may be replaced by a new one: where kb chose to keep it,
+    or a file SQLite wrote (or an empty one). A file the user named that is something
+    else may be theirs (``--db notes.txt``): kb does not overwrite it."""
+    if loc.origin in ("", "cache"):
+        return True
+    try:
+        with open(loc.index_file, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return False
+    return SQLITE_HEADER.startswith(head)
+
+
+def _unwritable(loc: Location, exc: sqlite3.OperationalError) -> Exception:
+    """A write the index's place refused, as the one line to show; other errors as they
+    are (a lock held too long, say)."""
+    code = getattr(exc, "sqlite_errorcode", 0)
+    if code & 0xFF == SQLITE_FULL or "database or disk is full" in str(exc):
+        return _full(loc, _("no space left on the device"))
+    if code & 0xFF == SQLITE_READONLY or "readonly database" in str(exc):
+        return _cannot_write(loc, _("read-only"))
+    return exc
+
+
+def _cannot_write(loc: Location, why: str) -> ConfigError:
+    return ConfigError(
+        _(
+            "index {path}: cannot be written ({reason}); the index is as it was and "
+            "the recaps untouched: pass --db elsewhere"
+        ).format(path=loc.index_file, reason=why)
+    )
+
+
+def _full(loc: Location, why: str) -> ConfigError:
+    return ConfigError(
+        _(
+            "index {path}: cannot be written ({reason}); the index is as it was and "
+            "the recaps untouched: free some space, or pass --db elsewhere"
+        ).format(path=loc.index_file, reason=why)
+    )
 
 
 # When a snapshot of the folder was taken (ns), and the snapshot (see kb.index.folder).
@@ -132,7 +238,8 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
     """
     from kb.index import fts
 
-    _remove_stale_builds(loc.db)
+    if os.path.isdir(loc.index_file):  # no file can be renamed over it
+        raise ConfigError(_(A_FOLDER).format(path=loc.index_file))
     fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
     fresh.unlink(missing_ok=True)
     try:
@@ -145,9 +252,13 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
             conn.execute("PRAGMA synchronous = FULL")
         finally:
             conn.close()
-        with open(fresh, "rb+") as handle:
-            os.fsync(handle.fileno())
-        _replace(fresh, loc.db)
+        try:
+            with open(fresh, "rb+") as handle:
+                os.fsync(handle.fileno())
+            _replace(fresh, loc.db)
+        except OSError as exc:  # a full disk, or an index file that cannot be replaced
+            why = exc.strerror or str(exc)
+            raise (_full if exc.errno == errno.ENOSPC else _cannot_write)(loc, why) from None
     finally:
         fresh.unlink(missing_ok=True)
     return report
@@ -175,18 +286,44 @@ def _replace(fresh: Path, db: Path) -> None:
             old.close()
 
 
-def _remove_stale_builds(db: Path) -> None:
-    """Fresh files of rebuilds whose process is gone (killed before it could clean up)."""
-    for path in db.parent.glob(f"{db.name}.new-*"):
-        pid = path.name.rsplit("-", 1)[-1]
-        if not pid.isdigit():
+def tidy(index_file: str) -> None:
+    """Remove what kb processes killed midway left beside the index: a rebuild's fresh
+    file (``index.sqlite.new-PID``, and its journal) and a listing being written
+    (``index.sqlite.listing.PID``), when process PID is gone. One listing of the index's
+    folder: every command does it, so that no such file outlives the next command."""
+    folder, name = os.path.split(index_file)
+    try:
+        entries = os.listdir(folder or ".")
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.startswith(name) or entry == name:
             continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            path.unlink(missing_ok=True)
-        except PermissionError:
-            pass  # alive, someone else's
+        pid = _writer_pid(entry[len(name) :])
+        if pid is not None and not _alive(pid):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, entry))
+
+
+def _writer_pid(suffix: str) -> int | None:
+    """The process id in the name of a file kb writes beside the index, if any."""
+    for start in (".new-", ".listing."):
+        if suffix.startswith(start):
+            pid = suffix[len(start) :].removesuffix("-journal")
+            return int(pid) if pid.isdigit() else None
+    return None
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill would stop it; an open file cannot be removed there
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
 
 
 def _sync(
@@ -242,22 +379,32 @@ def _sync(
 
         digests = {path: known[path][2] for path in changed if path in known}
         prepared = prepare_all(loc.folder, vocab, changed, digests)
+        vanished = False
         for done, item in enumerate(prepared, 1):
-            size, mtime = disk[item.path]
-            # A file changed in the same clock tick as this sync could change again
-            # without its stat showing it: remember no time for it, so the next sync
-            # re-reads it (and finds it unchanged by its hash).
-            stat = (size, mtime if mtime < racy else -1)
-            _sync_file(conn, loc, item, stat, known.get(item.path), writer, report)
+            if item.gone:  # removed since the snapshot: as if it had not been seen
+                vanished = True
+                if item.path in known:
+                    _forget(conn, item.path)
+                    report.removed += 1
+            else:
+                size, mtime = disk[item.path]
+                # A file changed in the same clock tick as this sync could change again
+                # without its stat showing it: remember no time for it, so the next sync
+                # re-reads it (and finds it unchanged by its hash).
+                stat = (size, mtime if mtime < racy else -1)
+                _sync_file(conn, loc, item, stat, known.get(item.path), writer, report)
             if progress is not None:
                 progress(done, len(changed))
         writer.flush()
-        recent = any(mtime >= racy for _, mtime in disk.values())
+        # The snapshot stands for the index only if nothing in it can change unseen, and
+        # if the index holds what it saw (a file that vanished since is not indexed).
+        recent = vanished or any(mtime >= racy for _, mtime in disk.values())
         set_meta(conn, "snapshot", b"" if recent else folder)
         store(conn, "problems", report.problems)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+            conn.execute("ROLLBACK")
         raise
     return report
 
@@ -359,8 +506,9 @@ class _Writer:
         if other is not None:
             raise RecapError(
                 loc.shown(path),
-                f"id {recap_id!r} is already used by {loc.shown(other)}; "
-                "two recaps cannot have the same file name",
+                _(
+                    "id {id!r} is already used by {path}; two recaps cannot have the same file name"
+                ).format(id=recap_id, path=loc.shown(other)),
             )
 
     def add(self, item: Prepared, stat: tuple[int, int]) -> None:

@@ -14,10 +14,10 @@ from functools import lru_cache
 from typing import Any, cast
 
 from kb.errors import RecapError
-from kb.i18n import _
+from kb.i18n import _, number
 from kb.recaps.vocab import Vocabulary
 from kb.text.fold import did_you_mean
-from kb.text.shown import clean
+from kb.text.shown import clean, quoted
 
 REQUIRED = ("date", "basin")
 FIELDS = (
@@ -38,6 +38,8 @@ LIST_FIELDS = ("team", "support_group", "actions", "tags")
 TEXT_FIELDS = ("title", "next_meeting_place", "source")
 # Scalars the frontmatter loader builds one by one with PyYAML's constructors.
 SCALAR_TAGS = ("int", "null", "bool", "timestamp", "float")
+# The largest edition or number of participants a recap may state.
+MAX_NUMBER = 1_000_000
 
 _HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")  # see _heading
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
@@ -155,7 +157,10 @@ def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
     import yaml
 
     try:
-        post = frontmatter.loads(text, handler=_handler())
+        # parse, not loads: loads passes the fields to Post() as keyword arguments, which
+        # fails (TypeError) on a field named content or handler, or on a key like 2025.
+        # Without a closing '---' line, parse finds no fields.
+        metadata, content = frontmatter.parse(text, handler=_handler())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -166,14 +171,17 @@ def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
                 line=mark.line + 2, problem=problem
             )
         raise RecapError(shown, message) from None
-    except ValueError:  # no closing '---' line
-        raise RecapError(shown, _("unclosed frontmatter: end it with a '---' line")) from None
-    if not isinstance(post.metadata, dict) or not post.metadata:
+    except (ValueError, OverflowError) as exc:  # a value PyYAML's constructors refuse
+        problem = str(exc).split(":")[0]  # "Exceeds the limit (4300 digits) for integer ..."
+        raise RecapError(
+            shown, _("invalid value in the frontmatter: {problem}").format(problem=problem)
+        ) from None
+    if not metadata:
         raise RecapError(
             shown,
             _("the frontmatter must be fields like date: and basin: between two '---' lines"),
         )
-    return dict(post.metadata), post.content.strip("\n") + "\n"
+    return dict(metadata), content.strip("\n") + "\n"
 
 
 @lru_cache(maxsize=1)
@@ -234,8 +242,10 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
         if key not in FIELDS:
             raise RecapError(
                 shown,
-                _("unknown field {field!r}{hint}; known fields: {fields}").format(
-                    field=key, hint=did_you_mean(str(key), list(FIELDS)), fields=", ".join(FIELDS)
+                _("unknown field {field}{hint}; known fields: {fields}").format(
+                    field=quoted(key),
+                    hint=did_you_mean(_word(key), list(FIELDS)),
+                    fields=", ".join(FIELDS),
                 ),
             )
     for key in REQUIRED:
@@ -247,8 +257,8 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
     if not isinstance(basin, str) or basin not in slugs:
         raise RecapError(
             shown,
-            _("basin {basin!r} is not a known basin{hint}; known basins: {basins}").format(
-                basin=basin, hint=did_you_mean(str(basin), slugs), basins=", ".join(slugs)
+            _("basin {basin} is not a known basin{hint}; known basins: {basins}").format(
+                basin=quoted(basin), hint=did_you_mean(_word(basin), slugs), basins=", ".join(slugs)
             ),
         )
     out["basin"] = basin
@@ -272,12 +282,19 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
             if not isinstance(meta[key], str):
                 raise RecapError(
                     shown,
-                    _("{field}: expected a text, got {value!r}").format(field=key, value=meta[key]),
+                    _("{field}: expected a text, got {value}").format(
+                        field=key, value=quoted(meta[key])
+                    ),
                 )
             out[key] = meta[key].strip()
     if meta.get("next_meeting") is not None:
         out["next_meeting"] = _check_when(meta["next_meeting"], shown)
     return out
+
+
+def _word(value: object) -> str:
+    """A key or value as a word to suggest a spelling for ('' for what is not text)."""
+    return value if isinstance(value, str) else ""
 
 
 def _check_date(value: Any, shown: str) -> str:
@@ -296,7 +313,8 @@ def _check_date(value: Any, shown: str) -> str:
         except ValueError:
             pass
     raise RecapError(
-        shown, _("date: expected an ISO date like 2025-02-20, got {value!r}").format(value=value)
+        shown,
+        _("date: expected an ISO date like 2025-02-20, got {value}").format(value=quoted(value)),
     )
 
 
@@ -318,8 +336,8 @@ def _check_when(value: Any, shown: str) -> str:
         shown,
         _(
             "next_meeting: expected an ISO date or date and time like 2025-06-12 or "
-            "2025-06-12T14:00, got {value!r}"
-        ).format(value=value),
+            "2025-06-12T14:00, got {value}"
+        ).format(value=quoted(value)),
     )
 
 
@@ -327,8 +345,15 @@ def _check_int(key: str, value: Any, low: int, shown: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         raise RecapError(
             shown,
-            _("{field}: expected a whole number >= {low}, got {value!r}").format(
-                field=key, low=low, value=value
+            _("{field}: expected a whole number >= {low}, got {value}").format(
+                field=key, low=low, value=quoted(value)
+            ),
+        )
+    if value > MAX_NUMBER:  # SQLite stores integers up to 2**63 - 1: a count stays far below
+        raise RecapError(
+            shown,
+            _("{field}: expected a whole number from {low} to {high}, got a larger one").format(
+                field=key, low=low, high=number(MAX_NUMBER)
             ),
         )
     return value
@@ -338,14 +363,16 @@ def _check_list(key: str, value: Any, shown: str) -> list[str]:
     if isinstance(value, str):
         raise RecapError(
             shown,
-            _("{field}: expected a list like [a, b], got the text {value!r}").format(
-                field=key, value=value
+            _("{field}: expected a list like [a, b], got the text {value}").format(
+                field=key, value=quoted(value)
             ),
         )
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise RecapError(
             shown,
-            _("{field}: expected a list of texts, got {value!r}").format(field=key, value=value),
+            _("{field}: expected a list of texts, got {value}").format(
+                field=key, value=quoted(value)
+            ),
         )
     return [v.strip() for v in value]
 

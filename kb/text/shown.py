@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kb.i18n import _
 from kb.text.fold import ONE_BYTE, byte_table, one_byte
 
 # C0/C1 control characters except tab and newline: never sent to a terminal.
@@ -35,3 +36,25 @@ def squash(text: str) -> str:
 def one_line(text: str) -> str:
     """Clean text with all whitespace runs folded to single spaces."""
     return " ".join(clean(text).split())
+
+
+def quoted(value: object, width: int = 80) -> str:
+    """A value as a one-line message quotes it: its repr, cut to ``width`` characters.
+
+    Whatever a file holds: a list of a million items is not copied into the message, and
+    an integer of more than 4,300 digits (which Python refuses to write in decimal) is
+    named, not shown."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return _("a number too long to write out")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def printable(name: str) -> str:
+    """A file name as a message can show it: bytes that are not UTF-8 (which Python holds
+    as lone surrogates) written as ``\\xff``."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system gave: as an escape
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -181,12 +181,29 @@ def test_kb_dir_from_environment(
     assert "2025-02-20-centre-ouest" in run("list").stdout
 
 
-def test_a_corrupt_index_is_a_clear_error(kb_dir: Path, run: Run) -> None:
+def test_a_corrupt_index_is_made_again_where_kb_keeps_it(kb_dir: Path, run: Run) -> None:
     (kb_dir / ".kb").mkdir()
     (kb_dir / ".kb" / "index.sqlite").write_text("not a database")
     result = run("list")
+    assert result.exit_code == 0 and "5 recaps" in result.stdout
+    assert result.stderr == (
+        "The index recaps/.kb/index.sqlite could not be read (file is not a database): "
+        "made again.\n"
+    )
+
+
+def test_a_file_named_with_db_that_is_not_an_index_is_not_overwritten(
+    kb_dir: Path, run: Run, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database")
+    result = run("list", "--db", str(notes))
     assert result.exit_code == 1
-    assert "cannot open it" in result.stderr and "delete the file" in result.stderr
+    assert result.stderr == (
+        f"Error: index {notes}: cannot be read (file is not a database); it is not kb's to "
+        "replace: delete it if it was an index, or pass --db elsewhere\n"
+    )
+    assert notes.read_text() == "not a database"
 
 
 def test_an_edit_in_the_same_clock_tick_is_not_missed(empty_kb: Path) -> None:
