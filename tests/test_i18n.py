@@ -161,11 +161,6 @@ def test_help_and_usage_errors_are_french_with_lang_fr(kb_dir: Path) -> None:
     assert wrong.returncode == 2
     assert "Erreur : Option inconnue : --limt (options possibles : --limit)" in wrong.stderr
     assert "Essayez « kb search --help » pour l'aide." in wrong.stderr
-    year = python("-m", "kb", "list", "--year", "abc", env=env)
-    assert year.returncode == 2
-    assert "Erreur : Valeur invalide pour '--year' : 'abc' n'est pas un nombre entier." in (
-        year.stderr
-    )
 
 
 def test_lang_c_is_english_as_before(kb_dir: Path) -> None:

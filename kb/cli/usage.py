@@ -53,11 +53,8 @@ _CLICK: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             N_("Option {name} needs {n} values."),
         ),
         (r"Option (?P<name>'.+') does not take a value\.", N_("Option {name} takes no value.")),
-        # typer 0.28's copy of click names the types "int" and "float"; click says "integer".
-        (
-            r"(?P<value>'.*') is not a valid (?:int|integer)(?: range)?\.",
-            N_("{value} is not a whole number."),
-        ),
+        # typer 0.28's copy of click names its types "int", "int range", "float"...
+        (r"(?P<value>'.*') is not a valid int(?: range)?\.", N_("{value} is not a whole number.")),
         (r"(?P<value>'.*') is not a valid float(?: range)?\.", N_("{value} is not a number.")),
         (
             r"(?P<value>.+) is not in the range (?P<range>.+)\.",

@@ -20,6 +20,10 @@ CASES = [
         "Valeur invalide pour '--year' : 'abc' n'est pas un nombre entier.",
     ),
     (
+        ["search", "--limit", "abc", "helpdesk"],
+        "Valeur invalide pour '--limit' : 'abc' n'est pas un nombre entier.",
+    ),
+    (
         ["search", "--limit", "0", "helpdesk"],
         "Valeur invalide pour '--limit' : 0 n'est pas dans l'intervalle 1<=x<=10000.",
     ),
