@@ -18,6 +18,9 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import ROOT
 from tests.web.conftest import HOSTILE, HOSTILE_ID
@@ -74,6 +77,16 @@ def shot(driver: WebDriver, request: pytest.FixtureRequest, page: str) -> Path:
     return path
 
 
+def follow(driver: WebDriver, element: WebElement) -> None:
+    """Click a link or a submit button and wait for the page it leads to: a click returns
+    before the next page has loaded, and on a busy machine the old one is still there."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(driver, 30)
+    wait.until(expected_conditions.staleness_of(page))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def no_alert(driver: WebDriver) -> bool:
     try:
         driver.switch_to.alert.dismiss()
@@ -90,7 +103,7 @@ def test_a_partner_finds_the_helpdesk_in_two_clicks(
     shot(browser, request, "home")
     box = browser.find_element(By.ID, "q")
     box.send_keys("helpdesk")
-    browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()  # 1
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.search button[type=submit]"))  # 1
     assert browser.current_url == site + "/?q=helpdesk"
     results = browser.find_elements(By.CSS_SELECTOR, "ol.hits article.hit")
     assert len(results) == 1
@@ -100,7 +113,7 @@ def test_a_partner_finds_the_helpdesk_in_two_clicks(
     assert "Centre-Ouest (1)" in facets.text and "2025 (1)" in facets.text
     assert browser.find_element(By.ID, "results-title").text == "1 compte rendu pour « helpdesk »"
     shot(browser, request, "results")
-    results[0].find_element(By.CSS_SELECTOR, "h3 a").click()  # 2
+    follow(browser, results[0].find_element(By.CSS_SELECTOR, "h3 a"))  # 2
     assert browser.current_url == site + "/recaps/2025-02-20-centre-ouest"
     heading = browser.find_element(By.XPATH, "//article//h2[. = 'Le Helpdesk du bassin']")
     assert heading.is_displayed()
@@ -113,16 +126,16 @@ def test_a_facet_narrows_and_the_timeline_and_agenda_read_well(
     site: str, browser: WebDriver, request: pytest.FixtureRequest
 ) -> None:
     browser.get(site + "/")
-    browser.find_element(By.LINK_TEXT, "Centre-Ouest").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "Centre-Ouest"))
     assert len(browser.find_elements(By.CSS_SELECTOR, "ol.hits article.hit")) == 3
     selected = browser.find_element(By.CSS_SELECTOR, "#facet-basin + ul strong")
     assert selected.text == "Centre-Ouest"
     shot(browser, request, "facet")
-    browser.find_element(By.LINK_TEXT, "Chronologie").click()
-    browser.find_element(By.LINK_TEXT, "Centre-Ouest").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "Chronologie"))
+    follow(browser, browser.find_element(By.LINK_TEXT, "Centre-Ouest"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Chronologie du bassin Centre-Ouest"
     shot(browser, request, "timeline")
-    browser.find_element(By.LINK_TEXT, "Agenda").click()
+    follow(browser, browser.find_element(By.LINK_TEXT, "Agenda"))
     upcoming = browser.find_element(By.CSS_SELECTOR, "li.meeting.upcoming")
     assert "23 octobre 2025, 14 h 00 — Centre-Ouest" in upcoming.text
     assert "Expo Anderlecht" in upcoming.text
