@@ -96,12 +96,20 @@ def _m005_recaps_only(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS sections_fr")
 
 
+def _m006_meaning(conn: sqlite3.Connection) -> None:
+    # Each section's meaning vector (kb.text.meaning), kept by the digest of its text: a
+    # section that did not change keeps its vector through syncs and rebuilds.
+    conn.execute("ALTER TABLE sections ADD COLUMN digest TEXT")
+    conn.execute("CREATE TABLE vectors (digest TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
     _m003_french,
     _m004_one_word_index,
     _m005_recaps_only,
+    _m006_meaning,
 )
 
 

@@ -38,9 +38,13 @@ class Kb:
         self.conn = connect(self.loc.db)
 
     def search(self, query: str, features: Features = ALL, **options: str) -> Outcome:
+        """By words alone: these tests are about what each word feature finds (meaning,
+        tests/search/test_meaning.py, finds more when words fail)."""
         vocab = vocabulary(self.conn)
         filters = make_filters(vocab, **options)  # type: ignore[arg-type]
-        return search(self.conn, query, vocab=vocab, filters=filters, features=features)
+        return search(
+            self.conn, query, vocab=vocab, filters=filters, features=features, meaning=False
+        )
 
     def ids(self, query: str, features: Features = ALL, **options: str) -> list[str]:
         return [h.id for h in self.search(query, features, **options).hits]

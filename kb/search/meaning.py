@@ -1,0 +1,212 @@
+"""Meaning beside words: recaps whose sections say what the query means, in other words.
+
+Each section has a meaning vector in the index (kb.index.vectors); the query gets one
+from the same word table (kb.text.meaning), and the sections nearest to it are found by
+a scan of the index's vectors (numpy: a matrix product over every section, a few
+milliseconds for 10,000 sections). The results by words and by meaning are merged:
+
+- when some recaps hold every word of the query, they are the answer, in the order of
+  the words' ranking (exact forms, then stems, then the glossary), as without meaning:
+  static word vectors put "curatif" near "palliatif", a guess no reader wants above or
+  beside the recaps that say "palliatif";
+- when none does, the recaps with some of the words and the recaps found by meaning
+  (their nearest passage close enough) are merged by reciprocal rank fusion (Cormack
+  et al. 2009: 1 / (60 + rank) in each list, summed); a recap found by meaning alone
+  comes with the words of its passage nearest to the query (why it was found).
+
+Each hit gets its meaning score (its nearest passage's cosine) either way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from kb.search.filters import Filters, where_clause
+from kb.search.hits import RecapHit, SectionHit
+from kb.text import meaning
+
+# Reciprocal rank fusion's constant (the paper's, and Elasticsearch's default).
+RRF_K = 60
+# How close (cosine) a passage must be to a query for its recap to be found by meaning
+# alone: at least FLOOR, and NEAR_BEST of the nearest passage's score. Measured on the judged sets
+# (docs/search.md): a one-word query is rarely closer than 0.3 to the passage that
+# means it, a query of several words 0.5 to 0.7.
+FLOOR = 0.25
+NEAR_BEST = 0.85
+NEAR_WORDS = 2  # section words shown as the reason a recap was found
+
+
+class Near(NamedTuple):
+    recap_id: str
+    position: int
+    score: float
+    passage: int = 0  # which of the section's passages (kb.text.meaning.passages)
+
+
+def scan(
+    conn: sqlite3.Connection,
+    vector: Sequence[float],
+    filters: Filters | None = None,
+    *,
+    recap: str | None = None,
+) -> list[Near]:
+    """Every section (of the recaps the filters keep; of ``recap`` only, if given) with
+    its cosine to ``vector``, nearest first."""
+    import numpy as np
+
+    where, params = where_clause(filters or Filters())
+    sql = "SELECT s.recap_id, s.position, v.vector FROM sections s"
+    sql += " JOIN vectors v ON v.digest = s.digest"
+    if where:
+        sql += f" JOIN recaps r ON r.id = s.recap_id WHERE 1{where}"
+    if recap is not None:
+        sql += (" AND" if where else " WHERE") + " s.recap_id = ?"
+        params.append(recap)
+    rows = conn.execute(sql, params).fetchall()
+    if not rows:
+        return []
+    size = meaning.DIMENSIONS
+    counts = np.fromiter((len(row[2]) // size for row in rows), dtype=np.int64, count=len(rows))
+    matrix = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.int8).reshape(-1, size)
+    scores = matrix @ np.asarray(vector, dtype=np.float32) / 127.0
+    owner = np.repeat(np.arange(len(rows)), counts)  # each passage's section
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    order = np.argsort(-scores, kind="stable")
+    return [
+        Near(rows[owner[i]][0], rows[owner[i]][1], float(scores[i]), int(i - starts[owner[i]]))
+        for i in order
+    ]
+
+
+def best_per_recap(found: Sequence[Near]) -> dict[str, Near]:
+    """Each recap's nearest section, nearest recaps first."""
+    best: dict[str, Near] = {}
+    for near in found:
+        best.setdefault(near.recap_id, near)
+    return best
+
+
+def blend(
+    conn: sqlite3.Connection,
+    hits: list[RecapHit],
+    query: str,
+    *,
+    filters: Filters,
+    limit: int,
+    every: bool,
+    excluded: Callable[[list[str]], set[str]],
+    sections: bool = True,
+) -> list[RecapHit]:
+    """The word hits with their meaning score, merged with the recaps found by meaning.
+    ``every``: the word hits hold every word (else some: the any-word fallback, or none).
+    ``excluded``: which of these recap ids hold an excluded word of the query."""
+    vector = meaning.query_vector(query)
+    if vector is None:
+        return hits
+    best = best_per_recap(scan(conn, vector, filters))
+    for hit in hits:
+        if hit.id in best:
+            hit.meaning = best[hit.id].score
+    top = next(iter(best.values()), None)
+    if top is None:
+        return hits
+    if every:  # the words found what was asked: meaning only scores them
+        return hits
+    floor = max(FLOOR, top.score * NEAR_BEST)
+    candidates = [n for n in best.values() if n.score >= floor][:limit]
+    bad = excluded([n.recap_id for n in candidates])
+    candidates = [n for n in candidates if n.recap_id not in bad]
+    known = {hit.id for hit in hits}
+    fresh = [n for n in candidates if n.recap_id not in known][: max(0, limit)]
+    added = _hits(conn, fresh, query, sections=sections)
+    # Some words only: both lists by reciprocal rank fusion.
+    fused: dict[str, float] = {}
+    for rank, hit in enumerate(hits):
+        fused[hit.id] = 1 / (RRF_K + rank + 1)
+    for rank, near in enumerate(best.values()):
+        if near.recap_id in fused or any(h.id == near.recap_id for h in added):
+            fused[near.recap_id] = fused.get(near.recap_id, 0.0) + 1 / (RRF_K + rank + 1)
+    merged = sorted(hits + added, key=lambda h: -fused[h.id])
+    return merged[:limit]
+
+
+def _hits(
+    conn: sqlite3.Connection, found: list[Near], query: str, *, sections: bool
+) -> list[RecapHit]:
+    """Recaps found by meaning alone, with their nearest section and why it was found."""
+    from kb.search.hits import MARK_END, MARK_START
+
+    if not found:
+        return []
+    slots = ",".join("?" * len(found))
+    recaps = {
+        row["id"]: row
+        for row in conn.execute(
+            f"SELECT id, date, basin, path, title FROM recaps WHERE id IN ({slots})",
+            [n.recap_id for n in found],
+        )
+    }
+    out = []
+    for near in found:
+        row = recaps[near.recap_id]
+        hit = RecapHit(
+            row["id"], row["date"], row["basin"], row["title"], row["path"], 0.0, meaning=near.score
+        )
+        hit.words = False
+        section = conn.execute(
+            "SELECT heading, text FROM sections WHERE recap_id = ? AND position = ?",
+            (near.recap_id, near.position),
+        ).fetchone()
+        if section is not None:
+            parts = meaning.passages(section["heading"], section["text"])
+            hit.near = nearest_words(query, parts[min(near.passage, len(parts) - 1)])
+            if sections:
+                snippet = _snippet(section["text"], hit.near)
+                heading = section["heading"]
+                for word in hit.near:
+                    heading = heading.replace(word, f"{MARK_START}{word}{MARK_END}")
+                hit.sections = [SectionHit(near.position, heading, snippet, near.score)]
+        out.append(hit)
+    return out
+
+
+def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
+    """The words of ``text`` (as written) nearest in meaning to the query, that the
+    query does not have: what says the same thing in other words."""
+    vector = meaning.query_vector(query)
+    if vector is None:
+        return []
+    asked = {w.key for w in meaning.words(query)}
+    written: dict[str, str] = {}
+    for word in meaning.words(text):
+        if word.key not in asked:
+            written.setdefault(word.key, word.written)
+    known = meaning.lookup(written)
+    scored = []
+    for key, (weight, blob) in known.items():
+        if weight < meaning.CONTENT_WEIGHT:
+            continue
+        values = memoryview(blob).cast("b")
+        score = sum(v * q for v, q in zip(values, vector)) / 127.0
+        scored.append((-score, key))
+    return [written[key] for _, key in sorted(scored)[:most]]
+
+
+def _snippet(text: str, near: list[str]) -> str:
+    """The section's text around its first word near the query, that word marked."""
+    from kb.search.hits import MARK_END, MARK_START, SNIPPET_TOKENS
+
+    words = text.split()
+    at = next((i for i, w in enumerate(words) if any(n in w for n in near)), 0)
+    first = max(0, at - 6)
+    shown = words[first : first + SNIPPET_TOKENS]
+    for i, word in enumerate(shown):
+        for n in near:
+            if n in word:
+                shown[i] = word.replace(n, f"{MARK_START}{n}{MARK_END}", 1)
+                break
+    out = " ".join(shown)
+    out = ("…" if first else "") + out + ("…" if first + SNIPPET_TOKENS < len(words) else "")
+    return out

