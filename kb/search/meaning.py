@@ -210,3 +210,80 @@ def _snippet(text: str, near: list[str]) -> str:
     out = " ".join(shown)
     out = ("…" if first else "") + out + ("…" if first + SNIPPET_TOKENS < len(words) else "")
     return out
+
+
+# -- related recaps -------------------------------------------------------------------
+
+# How close two sections must be (cosine of their mean passage vectors) to be related.
+RELATED = 0.3
+
+
+class Related(NamedTuple):
+    """A section of another recap that speaks of what a section of this one does."""
+
+    section: int  # position of this recap's section
+    heading: str  # its heading
+    id: str  # the other recap
+    date: str
+    basin: str
+    title: str
+    path: str
+    position: int  # the other recap's section
+    other_heading: str
+    score: float
+
+
+def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Related]:
+    """The sections of other recaps nearest in meaning to this recap's sections (each
+    other section once, with the section of this recap it is nearest to): other basins
+    first, then the recap's own basin, nearest first."""
+    import numpy as np
+
+    rows = conn.execute(
+        "SELECT s.recap_id, s.position, s.heading, r.basin, v.vector FROM sections s"
+        " JOIN vectors v ON v.digest = s.digest JOIN recaps r ON r.id = s.recap_id"
+    ).fetchall()
+    mine = [i for i, row in enumerate(rows) if row[0] == recap_id]
+    if not mine:
+        return []
+    size = meaning.DIMENSIONS
+    # A section's vector: the mean of its passages' (each passage is one line's worth).
+    sections = np.stack(
+        [
+            np.frombuffer(row[4], dtype=np.int8).reshape(-1, size).astype(np.float32).mean(axis=0)
+            for row in rows
+        ]
+    )
+    # What every section of the knowledge base shares (the vocabulary of the social-health
+    # network) taken away: what is left tells sections apart (SIF's common component).
+    sections -= sections.mean(axis=0)
+    norms = np.linalg.norm(sections, axis=1, keepdims=True)
+    sections /= np.where(norms == 0, 1, norms)
+    scores = sections @ sections[mine].T  # every section x this recap's sections
+    nearest = scores.argmax(axis=1)
+    best = scores.max(axis=1)
+    basin = rows[mine[0]][3]
+    candidates = [
+        i for i in np.argsort(-best, kind="stable") if rows[i][0] != recap_id and best[i] >= RELATED
+    ]
+    candidates.sort(key=lambda i: rows[i][3] == basin)  # stable: other basins first
+    out: list[Related] = []
+    seen_recaps: dict[str, int] = {}
+    for i in candidates:
+        other = rows[i][0]
+        if seen_recaps.get(other, 0) >= 2:  # at most two sections of one recap
+            continue
+        seen_recaps[other] = seen_recaps.get(other, 0) + 1
+        out.append(_related(conn, rows[mine[nearest[i]]], rows[i], float(best[i])))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _related(conn: sqlite3.Connection, this: sqlite3.Row, other: sqlite3.Row, score: float) -> Related:
+    recap = conn.execute(
+        "SELECT id, date, basin, title, path FROM recaps WHERE id = ?", (other[0],)
+    ).fetchone()
+    return Related(
+        this[1], this[2], recap[0], recap[1], recap[2], recap[3], recap[4], other[1], other[2], score
+    )
