@@ -270,6 +270,19 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
     return table.rows
 
 
+def relevance() -> str:
+    """How well search finds, beside how fast: the pass rates of the judged set over the
+    bundled recaps and 300 distractors (tests/search/relevance/mixed.py), run from this
+    checkout with the benchmark's Python."""
+    return subprocess.run(
+        [str(VENV / "bin" / "python"), "-m", "tests.search.relevance.mixed"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
@@ -288,10 +301,15 @@ def main() -> None:
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         rows += bench(n, kb, args.runs)
+    found = relevance()
+    print(f"\n{found}")
     stamp = time.strftime("%Y-%m-%d")
     Path(args.out).write_text(
         f"Measured {stamp} with `python benchmarks/run.py --sizes {args.sizes} "
-        f"--runs {args.runs}` ({os.cpu_count()} cores).\n\n" + "\n".join(header + rows) + "\n"
+        f"--runs {args.runs}` ({os.cpu_count()} cores).\n\n"
+        + "\n".join(header + rows)
+        + "\n\nJudged queries (`python -m tests.search.relevance.mixed`):\n\n"
+        + f"```text\n{found}\n```\n"
     )
 
 
