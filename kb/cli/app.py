@@ -286,10 +286,9 @@ def similar(
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
-    no_pager: NoPager = False,
     no_color: NoColor = False,
 ) -> None:
-    _exit(commands.similar(ref, limit=limit, json=json, no_pager=no_pager, kb_dir=kb_dir, db=db))
+    _exit(commands.similar(ref, limit=limit, json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(

@@ -230,7 +230,6 @@ def similar(
     *,
     limit: int = 5,
     json: bool = False,
-    no_pager: bool = False,
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
@@ -246,8 +245,7 @@ def similar(
     if json:
         render.as_json([r._asdict() for r in found])
         return 0
-    with render.paged(not no_pager):
-        render.see_also(found, vocab, heading=False)
+    render.see_also(found, vocab, heading=False)
     return 0
 
 

@@ -52,7 +52,7 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
     "similar": (
         "similar",
         ("ref", "?"),
-        (("limit", ("--limit",), int), *JSON, *LOCATION, NO_PAGER, NO_COLOR),
+        (("limit", ("--limit",), int), *JSON, *LOCATION, NO_COLOR),
     ),
     "timeline": ("timeline", None, (*FILTERS, *JSON, *LOCATION, NO_PAGER, NO_COLOR)),
     "basins": ("basins", None, (*JSON, *LOCATION, NO_COLOR)),

@@ -100,7 +100,9 @@ def _m006_meaning(conn: sqlite3.Connection) -> None:
     # Each section's meaning vector (kb.text.meaning), kept by the digest of its text: a
     # section that did not change keeps its vector through syncs and rebuilds.
     conn.execute("ALTER TABLE sections ADD COLUMN digest TEXT")
-    conn.execute("CREATE TABLE vectors (digest TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID")
+    conn.execute(
+        "CREATE TABLE vectors (digest TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID"
+    )
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (

@@ -249,9 +249,7 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             fts.for_bulk_writes(conn)
-            report = _sync(
-                conn, loc, rebuild=True, progress=progress, seen=seen, carry=loc.db
-            )
+            report = _sync(conn, loc, rebuild=True, progress=progress, seen=seen, carry=loc.db)
             conn.execute("PRAGMA synchronous = FULL")
         finally:
             conn.close()

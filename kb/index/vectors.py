@@ -29,9 +29,13 @@ def fill(
     """Give every section a vector: from ``carry`` (an older index file) when it has
     one for the same digest, else computed. Returns how many were computed."""
     missing = conn.execute(_MISSING).fetchall()
-    if missing and carry is not None and os.path.exists(carry):
-        if _carry(conn, carry, [row[0] for row in missing]):
-            missing = conn.execute(_MISSING).fetchall()
+    if (
+        missing
+        and carry is not None
+        and os.path.exists(carry)
+        and _carry(conn, carry, [row[0] for row in missing])
+    ):
+        missing = conn.execute(_MISSING).fetchall()
     if not missing:
         return 0
     from kb.text.meaning import passages, vectors
@@ -45,7 +49,7 @@ def fill(
         at += len(parts)
     conn.executemany(
         "INSERT INTO vectors (digest, vector) VALUES (?, ?)",
-        zip((row[0] for row in missing), values),
+        zip((row[0] for row in missing), values, strict=True),
     )
     return len(missing)
 
@@ -64,7 +68,9 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list
                     f" WHERE digest IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
-                conn.executemany("INSERT OR IGNORE INTO vectors (digest, vector) VALUES (?, ?)", rows)
+                conn.executemany(
+                    "INSERT OR IGNORE INTO vectors (digest, vector) VALUES (?, ?)", rows
+                )
                 copied += len(rows)
         finally:
             old.close()

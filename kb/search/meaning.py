@@ -189,7 +189,7 @@ def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
         if weight < meaning.CONTENT_WEIGHT:
             continue
         values = memoryview(blob).cast("b")
-        score = sum(v * q for v, q in zip(values, vector)) / 127.0
+        score = sum(v * q for v, q in zip(values, vector, strict=True)) / 127.0
         scored.append((-score, key))
     return [written[key] for _, key in sorted(scored)[:most]]
 
@@ -280,10 +280,21 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
     return out
 
 
-def _related(conn: sqlite3.Connection, this: sqlite3.Row, other: sqlite3.Row, score: float) -> Related:
+def _related(
+    conn: sqlite3.Connection, this: sqlite3.Row, other: sqlite3.Row, score: float
+) -> Related:
     recap = conn.execute(
         "SELECT id, date, basin, title, path FROM recaps WHERE id = ?", (other[0],)
     ).fetchone()
     return Related(
-        this[1], this[2], recap[0], recap[1], recap[2], recap[3], recap[4], other[1], other[2], score
+        this[1],
+        this[2],
+        recap[0],
+        recap[1],
+        recap[2],
+        recap[3],
+        recap[4],
+        other[1],
+        other[2],
+        score,
     )

@@ -79,6 +79,9 @@ def marked(text: str | None) -> Markup:
     return Markup(" ".join(safe.split()).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
+SEE_ALSO = 5  # sections of other recaps under a recap (kb.search.meaning.related)
+
+
 def _markdown() -> Callable[[str], str]:
     from markdown_it import MarkdownIt
 
@@ -187,13 +190,17 @@ class Site:
         if not _ID.fullmatch(ref):
             raise HTTPException(404)
 
-        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> dict[str, Any]:
+        def question(
+            conn: sqlite3.Connection, vocab: Vocabulary
+        ) -> tuple[dict[str, Any], list[Any]]:
             from kb.search.lookup import get_recap
+            from kb.search.meaning import related
 
-            return get_recap(conn, self.loc, ref)
+            meta = get_recap(conn, self.loc, ref)
+            return meta, related(conn, meta["id"], SEE_ALSO)
 
         try:
-            vocab, meta = self.ask(question)
+            vocab, (meta, related) = self.ask(question)
         except NotFoundError:
             raise HTTPException(404) from None
         if meta["id"] != ref:  # a unique prefix of the id: the page's own address
@@ -208,6 +215,7 @@ class Site:
             meta=meta,
             body=Markup(self.render_markdown(body)),
             source_link=_web_address(meta.get("source")),
+            related=related,
         )
 
     def timeline(self, request: Request) -> Response:
