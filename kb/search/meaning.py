@@ -256,7 +256,9 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
     )
     # What every section of the knowledge base shares (the vocabulary of the social-health
     # network) taken away: what is left tells sections apart (SIF's common component).
-    sections -= sections.mean(axis=0)
+    # In a small knowledge base the mean is mostly its few sections themselves: taken
+    # away in part only (n / (n + 50) of it), as a prior would.
+    sections -= sections.mean(axis=0) * (len(rows) / (len(rows) + 50))
     norms = np.linalg.norm(sections, axis=1, keepdims=True)
     sections /= np.where(norms == 0, 1, norms)
     scores = sections @ sections[mine].T  # every section x this recap's sections
