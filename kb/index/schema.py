@@ -97,11 +97,13 @@ def _m005_recaps_only(conn: sqlite3.Connection) -> None:
 
 
 def _m006_meaning(conn: sqlite3.Connection) -> None:
-    # Each section's meaning vector (kb.text.meaning), kept by the digest of its text: a
-    # section that did not change keeps its vector through syncs and rebuilds.
+    # Each section's meaning (kb.text.meaning): its passages' vectors and its words' rows
+    # in the word table, kept by the digest of its text: a section that did not change
+    # keeps them through syncs and rebuilds.
     conn.execute("ALTER TABLE sections ADD COLUMN digest TEXT")
     conn.execute(
-        "CREATE TABLE vectors (digest TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID"
+        "CREATE TABLE vectors (digest TEXT PRIMARY KEY, vector BLOB NOT NULL, words BLOB NOT NULL)"
+        " WITHOUT ROWID"
     )
 
 

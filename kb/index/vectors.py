@@ -38,7 +38,7 @@ def fill(
         missing = conn.execute(_MISSING).fetchall()
     if not missing:
         return 0
-    from kb.text.meaning import passages, vectors
+    from kb.text.meaning import passages, vectors, word_rows
 
     # One vector per passage, a section's vectors end to end in one value.
     split = [passages(heading, text) for _, heading, text in missing]
@@ -48,8 +48,11 @@ def fill(
         values.append(b"".join(computed[at : at + len(parts)]))
         at += len(parts)
     conn.executemany(
-        "INSERT INTO vectors (digest, vector) VALUES (?, ?)",
-        zip((row[0] for row in missing), values, strict=True),
+        "INSERT INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
+        (
+            (digest, value, word_rows(f"{heading}\n{text}"))
+            for (digest, heading, text), value in zip(missing, values, strict=True)
+        ),
     )
     return len(missing)
 
@@ -64,12 +67,12 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list
             for start in range(0, len(digests), 500):
                 chunk = digests[start : start + 500]
                 rows = old.execute(
-                    "SELECT digest, vector FROM vectors"
+                    "SELECT digest, vector, words FROM vectors"
                     f" WHERE digest IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
                 conn.executemany(
-                    "INSERT OR IGNORE INTO vectors (digest, vector) VALUES (?, ?)", rows
+                    "INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)", rows
                 )
                 copied += len(rows)
         finally:

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kb.search.filters import Filters, where_clause
 from kb.search.hits import RecapHit, SectionHit
 from kb.text import meaning
+
+if TYPE_CHECKING:
+    import numpy
 
 # Reciprocal rank fusion's constant (the paper's, and Elasticsearch's default).
 RRF_K = 60
@@ -47,37 +50,73 @@ class Near(NamedTuple):
 
 def scan(
     conn: sqlite3.Connection,
-    vector: Sequence[float],
+    query: str,
     filters: Filters | None = None,
-    *,
-    recap: str | None = None,
+    among: Sequence[str] | None = None,
 ) -> list[Near]:
-    """Every section (of the recaps the filters keep; of ``recap`` only, if given) with
-    its cosine to ``vector``, nearest first."""
+    """Each recap's passage nearest to the query (of the recaps the filters keep; of
+    ``among`` only, if given), nearest first. How near: the mean of two cosines, the
+    passage's vector to the query's, and each query word to the nearest word of the
+    passage's section (weighted by how much each query word says: SIF weights). The
+    first sees a passage as a whole, the second finds "dépendance" for "addiction" in a
+    passage about ten other things."""
     import numpy as np
 
+    vector = meaning.query_vector(query)
+    if vector is None:
+        return []
     where, params = where_clause(filters or Filters())
-    sql = "SELECT s.recap_id, s.position, v.vector FROM sections s"
+    sql = "SELECT s.recap_id, s.position, v.vector, v.words FROM sections s"
     sql += " JOIN vectors v ON v.digest = s.digest"
     if where:
         sql += f" JOIN recaps r ON r.id = s.recap_id WHERE 1{where}"
-    if recap is not None:
-        sql += (" AND" if where else " WHERE") + " s.recap_id = ?"
-        params.append(recap)
+    if among is not None:  # these recaps only
+        sql += (" AND" if where else " WHERE") + f" s.recap_id IN ({','.join('?' * len(among))})"
+        params.extend(among)
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return []
     size = meaning.DIMENSIONS
     counts = np.fromiter((len(row[2]) // size for row in rows), dtype=np.int64, count=len(rows))
     matrix = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.int8).reshape(-1, size)
-    scores = matrix @ np.asarray(vector, dtype=np.float32) / 127.0
+    whole = matrix @ np.asarray(vector, dtype=np.float32) / 127.0
     owner = np.repeat(np.arange(len(rows)), counts)  # each passage's section
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    scores = (whole + _word_by_word(rows, query)[owner]) / 2
     order = np.argsort(-scores, kind="stable")
+    # Each recap's nearest passage: the first of its passages in that order.
+    numbers: dict[str, int] = {}
+    recap = np.fromiter((numbers.setdefault(row[0], len(numbers)) for row in rows), np.int64)
+    _, first = np.unique(recap[owner[order]], return_index=True)
     return [
         Near(rows[owner[i]][0], rows[owner[i]][1], float(scores[i]), int(i - starts[owner[i]]))
-        for i in order
+        for i in order[np.sort(first)]
     ]
+
+
+def _word_by_word(rows: Sequence[sqlite3.Row], query: str) -> numpy.ndarray:
+    """Each section's closeness to the query word by word: for each query word, the
+    cosine of the section's nearest word, averaged with the query words' weights."""
+    import numpy as np
+
+    known = meaning.rows(w.key for w in meaning.words(query))
+    if not known:
+        return np.zeros(len(rows), dtype=np.float32)
+    table = meaning.matrix()
+    asked = np.asarray([row for row, _ in known.values()])
+    weights = np.asarray([weight for _, weight in known.values()], dtype=np.float32)
+    close = table[asked] @ table.T  # query words x every word of the table
+    words = [np.frombuffer(row[3], dtype="<u2") for row in rows]
+    counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    if not counts.any():
+        return np.zeros(len(rows), dtype=np.float32)
+    every = np.concatenate(words).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    # The nearest word of each section (reduceat needs a start inside the array, and
+    # gives the value at that start for a section without words: zeroed after).
+    best = np.maximum.reduceat(close[:, every], np.minimum(starts, len(every) - 1), axis=1)
+    best[:, counts == 0] = 0
+    return np.asarray(weights @ best / weights.sum(), dtype=np.float32)
 
 
 def best_per_recap(found: Sequence[Near]) -> dict[str, Near]:
@@ -102,10 +141,7 @@ def blend(
     """The word hits with their meaning score, merged with the recaps found by meaning.
     ``every``: the word hits hold every word (else some: the any-word fallback, or none).
     ``excluded``: which of these recap ids hold an excluded word of the query."""
-    vector = meaning.query_vector(query)
-    if vector is None:
-        return hits
-    best = best_per_recap(scan(conn, vector, filters))
+    best = best_per_recap(scan(conn, query, filters, among=[h.id for h in hits] if every else None))
     for hit in hits:
         if hit.id in best:
             hit.meaning = best[hit.id].score
@@ -125,9 +161,10 @@ def blend(
     fused: dict[str, float] = {}
     for rank, hit in enumerate(hits):
         fused[hit.id] = 1 / (RRF_K + rank + 1)
-    for rank, near in enumerate(best.values()):
-        if near.recap_id in fused or any(h.id == near.recap_id for h in added):
-            fused[near.recap_id] = fused.get(near.recap_id, 0.0) + 1 / (RRF_K + rank + 1)
+    # The meaning list is its recaps close enough (every recap has a meaning score: the
+    # whole ranking would lift every word hit above what meaning alone found).
+    for rank, near in enumerate(candidates):
+        fused[near.recap_id] = fused.get(near.recap_id, 0.0) + 1 / (RRF_K + rank + 1)
     merged = sorted(hits + added, key=lambda h: -fused[h.id])
     return merged[:limit]
 

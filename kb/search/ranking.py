@@ -58,10 +58,13 @@ def search(
     features: Features = ALL,
     sections: bool = True,
     meaning: bool = True,
+    scores: bool = False,
 ) -> Outcome:
     """Recaps that match ``text``, best first, with their matching sections (none when
     not ``sections``: only which recaps match, as the web page's counts need). With
-    ``meaning``, the recaps found by meaning too (kb.search.meaning).
+    ``meaning``, the recaps found by meaning when no recap has every word
+    (kb.search.meaning); with ``scores`` too, each hit's meaning score even when the words
+    found it (JSON: it costs the scan that a search by words alone does not need).
 
     ``text`` may hold inline filters (``basin:sud``); they narrow ``filters`` (a filter
     given both ways must agree). Raises UsageError when there is no word to look for.
@@ -93,7 +96,7 @@ def search(
             notes.append(_(FALLBACK_NOTE))
     hits = query.hits(rows, terms, sections=sections)
     # Words in double quotes ask for these very words: no meaning then.
-    if meaning and any(not w.negated and not w.quoted for w in words):
+    if meaning and (scores or not every) and any(not w.negated and not w.quoted for w in words):
         from kb.search import meaning as by_meaning
 
         positive = " ".join(w.text for w in words if not w.negated)

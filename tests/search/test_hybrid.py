@@ -67,7 +67,8 @@ def test_meaning_comes_after_the_words_and_never_beside_them(empty_kb: Path) -> 
     # No recap has both words: the one with "seniors", and what meaning finds near it.
     assert ids(empty_kb, "seniors bavarois")[0] == "2025-05-06-centre-ouest"
     assert ids(empty_kb, "seniors bavarois", meaning=False) == ["2025-05-06-centre-ouest"]
-    assert ids(empty_kb, "vieillesse personnes")[:2] == ids(empty_kb, "personnes âgées")[:2]
+    elderly = {"2025-03-13-nord", "2025-05-06-centre-ouest"}
+    assert set(ids(empty_kb, "vieillesse personnes")[:2]) == elderly
 
 
 def test_excluded_words_filters_and_phrases_hold_for_meaning(empty_kb: Path) -> None:

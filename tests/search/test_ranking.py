@@ -433,7 +433,7 @@ def test_the_issue_queries_at_80_columns(
 def test_notes_go_above_the_results_or_to_stderr_with_json(kb_dir: Path, run: Run) -> None:
     result = run("search", "helpdesk palliatifs")
     assert result.stdout.startswith(FALLBACK_NOTE + "\n")
-    result = run("search", "helpdesk palliatifs", "--json")
+    result = run("search", "helpdesk palliatifs", "--json", "--words-only")
     assert result.stderr == FALLBACK_NOTE + "\n"
     assert {r["id"] for r in json.loads(result.stdout)} == {CO_2025_02, CO_2025_06}
 

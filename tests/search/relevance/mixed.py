@@ -116,9 +116,9 @@ def rates(
 def report(
     misses: bool = False, opened: tuple[sqlite3.Connection, Vocabulary] | None = None
 ) -> str:
-    """The pass rate of each kind (and, with ``misses``, the rank of each failed query's
-    first expected recap, or "-" beyond the first 100). ``opened``: the mixed index, when
-    the caller has it."""
+    """The pass rate of each kind, by words alone and with meaning (and, with
+    ``misses``, the rank of each failed query's first expected recap, or "-" beyond the
+    first 100). ``opened``: the mixed index, when the caller has it."""
     if opened is None:
         with mixed_index() as made:
             return report(misses, made)
@@ -128,8 +128,14 @@ def report(
         f"{len(queries)} judged queries, bundled recaps + {DISTRACTORS} distractors, top {TOP}",
         "",
     ]
+    words = rates(conn, vocab, queries, meaning=False)
+    lines.append(f"{'':<11} {'words only':>12} {'words + meaning':>17}")
     for kind, (ok, total) in rates(conn, vocab, queries).items():
-        lines.append(f"{kind:<11} {ok:>3}/{total:<3} {ok / total:>4.0%}")
+        alone = words[kind][0]
+        lines.append(
+            f"{kind:<11} {alone:>3}/{total:<3} {alone / total:>4.0%}"
+            f" {ok:>8}/{total:<3} {ok / total:>4.0%}"
+        )
     detail = []
     for query in queries if misses else ():
         ids = ranked(conn, vocab, query, limit=DEEP)
