@@ -39,6 +39,7 @@ RRF_K = 60
 FLOOR = 0.25
 NEAR_BEST = 0.85
 NEAR_WORDS = 2  # section words shown as the reason a recap was found
+NEAR = 0.3  # how close (cosine) a section word must be to a query word to be shown
 
 
 class Near(NamedTuple):
@@ -197,8 +198,7 @@ def _hits(
             (near.recap_id, near.position),
         ).fetchone()
         if section is not None:
-            parts = meaning.passages(section["heading"], section["text"])
-            hit.near = nearest_words(query, parts[min(near.passage, len(parts) - 1)])
+            hit.near = nearest_words(query, f"{section['heading']}\n{section['text']}")
             if sections:
                 snippet = _snippet(section["text"], hit.near)
                 heading = section["heading"]
@@ -210,25 +210,29 @@ def _hits(
 
 
 def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
-    """The words of ``text`` (as written) nearest in meaning to the query, that the
-    query does not have: what says the same thing in other words."""
-    vector = meaning.query_vector(query)
-    if vector is None:
-        return []
-    asked = {w.key for w in meaning.words(query)}
+    """The words of ``text`` (as written) nearest in meaning to the query's words, that
+    the query does not have, the weightiest query words first: what says the same thing
+    in other words ("dépendance" for "addiction")."""
+    import numpy as np
+
+    asked = meaning.rows(w.key for w in meaning.words(query))
     written: dict[str, str] = {}
     for word in meaning.words(text):
         if word.key not in asked:
             written.setdefault(word.key, word.written)
-    known = meaning.lookup(written)
-    scored = []
-    for key, (weight, blob) in known.items():
-        if weight < meaning.CONTENT_WEIGHT:
-            continue
-        values = memoryview(blob).cast("b")
-        score = sum(v * q for v, q in zip(values, vector, strict=True)) / 127.0
-        scored.append((-score, key))
-    return [written[key] for _, key in sorted(scored)[:most]]
+    known = {k: v for k, v in meaning.rows(written).items() if v[1] >= meaning.KEPT_WEIGHT}
+    if not asked or not known:
+        return []
+    table = meaning.matrix()
+    keys = list(known)
+    vectors = table[[known[k][0] for k in keys]]
+    out: list[str] = []
+    for row, _weight in sorted(asked.values(), key=lambda v: -v[1]):
+        close = vectors @ table[row]
+        best = int(np.argmax(close))
+        if close[best] >= NEAR and written[keys[best]] not in out:
+            out.append(written[keys[best]])
+    return out[:most]
 
 
 def _snippet(text: str, near: list[str]) -> str:
