@@ -352,7 +352,7 @@ def main() -> None:
         f"Measured {stamp} with `python benchmarks/run.py --sizes {args.sizes} "
         f"--runs {args.runs}` ({os.cpu_count()} cores).\n\n"
         + "\n".join(header + rows)
-        + f"\n\n{size.capitalize()}.\n"
+        + f"\n\n{size[0].upper()}{size[1:]}.\n"
         + "\n\nJudged queries (`python -m tests.search.relevance.mixed`):\n\n"
         + f"```text\n{found}\n```\n"
     )

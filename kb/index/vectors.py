@@ -38,7 +38,7 @@ def fill(
         missing = conn.execute(_MISSING).fetchall()
     if not missing:
         return 0
-    from kb.text.meaning import passages, vectors, word_rows
+    from kb.text.meaning import known, passages, vectors, word_rows, words
 
     # One vector per passage, a section's vectors end to end in one value.
     split = [passages(heading, text) for _, heading, text in missing]
@@ -47,11 +47,13 @@ def fill(
     for parts in split:
         values.append(b"".join(computed[at : at + len(parts)]))
         at += len(parts)
+    texts = [f"{heading}\n{text}" for _, heading, text in missing]
+    table = known(w.key for text in texts for w in words(text))
     conn.executemany(
         "INSERT INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
         (
-            (digest, value, word_rows(f"{heading}\n{text}"))
-            for (digest, heading, text), value in zip(missing, values, strict=True)
+            (row[0], value, word_rows(text, table))
+            for row, value, text in zip(missing, values, texts, strict=True)
         ),
     )
     return len(missing)

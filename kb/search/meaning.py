@@ -32,10 +32,10 @@ if TYPE_CHECKING:
 
 # Reciprocal rank fusion's constant (the paper's, and Elasticsearch's default).
 RRF_K = 60
-# How close (cosine) a passage must be to a query for its recap to be found by meaning
-# alone: at least FLOOR, and NEAR_BEST of the nearest passage's score. Measured on the judged sets
-# (docs/search.md): a one-word query is rarely closer than 0.3 to the passage that
-# means it, a query of several words 0.5 to 0.7.
+# How close a passage must be to a query (scan's score) for its recap to be found by
+# meaning alone: at least FLOOR, and NEAR_BEST of the nearest passage's score. Chosen on
+# the judged sets (docs/search.md): scores spread little (the passage meant scores 0.5
+# to 0.8, so do many others), so only the few nearest are kept.
 FLOOR = 0.25
 NEAR_BEST = 0.85
 NEAR_WORDS = 2  # section words shown as the reason a recap was found
@@ -121,7 +121,7 @@ def _word_by_word(rows: Sequence[sqlite3.Row], query: str) -> numpy.ndarray:
 
 
 def best_per_recap(found: Sequence[Near]) -> dict[str, Near]:
-    """Each recap's nearest section, nearest recaps first."""
+    """Each recap's nearest passage (scan gives one per recap), by recap id."""
     best: dict[str, Near] = {}
     for near in found:
         best.setdefault(near.recap_id, near)

@@ -141,36 +141,36 @@ def query_vector(text: str) -> list[float] | None:
     return [v / norm for v in total] if norm else None
 
 
-class Loaded(NamedTuple):
-    rows: dict[str, tuple[int, float]]  # key -> (row, weight)
-    matrix: numpy.ndarray  # rows x DIMENSIONS, float32
-    own: dict[str, int]  # key -> row, for the words with a vector of their own, but the lightest
+class Known(NamedTuple):
+    row: int
+    weight: float  # less for a borrowed vector (BORROWED)
+    own: bool  # a vector of its own, and not among the lightest words (KEPT_WEIGHT)
 
 
-@lru_cache(maxsize=1)
-def _loaded() -> Loaded:
-    import numpy as np
-
-    conn = _table()
-    found = {word: (row, weight) for word, row, weight in conn.execute(_WORDS)}
-    matrix = np.frombuffer(_matrix(), dtype=np.int8).reshape(-1, DIMENSIONS).astype(np.float32)
-    own = {
-        word: row
-        for word, row in conn.execute(
-            "SELECT word, row FROM words WHERE own AND weight >= ?", (KEPT_WEIGHT,)
+def known(keys: Iterable[str]) -> dict[str, Known]:
+    """What the table has for each of these keys (looked up, not loaded whole: a sync of
+    a few files reads a few hundred words of the 72,904)."""
+    wanted = sorted(set(keys))
+    found: dict[str, Known] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        sql = (
+            f"SELECT word, row, weight, own FROM words WHERE word IN ({','.join('?' * len(chunk))})"
         )
-    }
-    return Loaded(found, matrix, own)
+        for word, row, weight, own in _table().execute(sql, chunk):
+            found[word] = Known(
+                row, weight if own else weight * BORROWED, bool(own) and weight >= KEPT_WEIGHT
+            )
+    return found
 
 
-def word_rows(text: str) -> bytes:
+def word_rows(text: str, table: dict[str, Known]) -> bytes:
     """The table rows of a text's words (those with a vector of their own, but the
     lightest), each once, as uint16: what a query's words are compared with, one by one
-    (kb.search.meaning)."""
+    (kb.search.meaning). ``table``: :func:`known` for the text's words."""
     import numpy as np
 
-    table = _loaded().own
-    found = {table[w.key] for w in words(text) if w.key in table}
+    found = {table[w.key].row for w in words(text) if w.key in table and table[w.key].own}
     return np.asarray(sorted(found), dtype="<u2").tobytes()
 
 
@@ -189,22 +189,22 @@ def vectors(
     the table knows none of its words). ``progress(done, total)`` after each batch."""
     import numpy as np
 
-    table = _loaded()
+    table = matrix()
     out: list[bytes] = []
-    batch = 256
+    batch = 1024
     for start in range(0, len(texts), batch):
-        chunk = texts[start : start + batch]
+        chunk = [words(text) for text in texts[start : start + batch]]
+        found = known(w.key for text in chunk for w in text)
         owners, rows, weights = [], [], []
         for i, text in enumerate(chunk):
-            for word in words(text):
-                found = table.rows.get(word.key)
-                if found is not None:
+            for word in text:
+                if word.key in found:
                     owners.append(i)
-                    rows.append(found[0])
-                    weights.append(found[1])
+                    rows.append(found[word.key].row)
+                    weights.append(found[word.key].weight)
         sums = np.zeros((len(chunk), DIMENSIONS), dtype=np.float32)
         if rows:
-            weighted = table.matrix[rows] * np.asarray(weights, dtype=np.float32)[:, None]
+            weighted = table[rows] * np.asarray(weights, dtype=np.float32)[:, None]
             np.add.at(sums, np.asarray(owners), weighted)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         norms[norms == 0] = 1
