@@ -158,3 +158,22 @@ def test_the_site_does_not_need_the_command_line() -> None:
     done = python("-c", script, str(ROOT / "recaps"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_search_hint_shows_or_and_parentheses_as_the_search_takes_them(
+    client: TestClient,
+) -> None:
+    from html import unescape
+
+    hint = re.search(r'<p class="hint">(.*?)</p>', client.get("/").text, re.S)
+    assert hint is not None
+    examples = [unescape(code) for code in re.findall(r"<code>(.*?)</code>", hint.group(1))]
+    assert "a OR b" in examples and "a | b" in examples
+    grouped = next(e for e in examples if e.startswith("(") and "|" in e)
+    # Every example is a search the site answers (-mot alone leaves nothing to look
+    # for), with results for the grouped one.
+    for example in (e for e in examples if not e.startswith("-")):
+        page = client.get("/", params={"q": example})
+        assert page.status_code == 200, example
+        assert 'class="problem"' not in page.text, example
+    assert '<article class="hit">' in client.get("/", params={"q": grouped}).text
