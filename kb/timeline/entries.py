@@ -106,6 +106,8 @@ class Entry:
             "place": self.place,
             "announced_by": self.announced_by,
             "editions": self.editions,
+            # An announced meeting's state, as kb agenda and kb basins say it.
+            "status": self.kind if self.date is not None and self.id is None else None,
         }
         if self.passages is not None:
             out["passages"] = [
