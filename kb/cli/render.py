@@ -34,7 +34,12 @@ if TYPE_CHECKING:
     from kb.timeline.agenda import Meeting
     from kb.timeline.entries import Entry, Passage
 
-PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+# The basins' colours, in the order of kb.yml's basins: readable on a dark and on a light
+# terminal (a WCAG contrast of at least 4.5:1 against both black and white, which only
+# mid-tones reach: tests/cli/test_colours.py). Colours of the 256-colour palette, whose
+# RGB no terminal theme changes (the 16 standard ones, "blue" on black, depend on it).
+# Teal, magenta, violet, brick, blue.
+PALETTE = ("color(29)", "color(163)", "color(98)", "color(131)", "color(63)")
 HIGHLIGHT = "bold black on yellow"
 SECTIONS_SHOWN = 3
 
@@ -713,7 +718,8 @@ def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
 
     console = stdout()
     for row in rows:
-        header = Text(one_line(row["name"]), style="bold " + basin_style(vocab, row["basin"]))
+        header = Text()  # the name only in the basin's colour (dim over it would fade it)
+        header.append(one_line(row["name"]), style="bold " + basin_style(vocab, row["basin"]))
         count = row["recaps"]
         if count == 1:
             header.append(
