@@ -464,3 +464,27 @@ def test_the_kb_add_said_for_a_missing_recap_adds_it(
     rows = {r["basin"]: r for r in json.loads(run("basins", "--json").stdout)}
     assert rows["sud"]["missing_recaps"] == []
     assert "kb add --date 2024-02-01" not in run("timeline", "--basin", "sud").stdout
+
+
+def test_a_meeting_announced_twice_is_said_alike_by_timeline_agenda_and_basins(
+    empty_kb: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_recap(empty_kb, date="2025-01-10", next_meeting="2025-03-20")
+    write_recap(
+        empty_kb,
+        date="2025-02-10",
+        next_meeting='"2025-03-20T09:30"',
+        next_meeting_place="Maison des quartiers",
+    )
+    for today_, state in (("2025-03-01", "upcoming"), ("2025-05-01", "missing")):
+        monkeypatch.setenv("KB_TODAY", today_)
+        [meeting] = json.loads(run("agenda", "--all", "--json").stdout)
+        [entry] = [e for e in entries(run) if e["kind"] != "recap"]
+        [basin] = [r for r in json.loads(run("basins", "--json").stdout) if r["recaps"]]
+        said = (meeting["date"], meeting["time"], meeting["place"], meeting["announced_by"])
+        assert said == ("2025-03-20", "09:30", "Maison des quartiers", "2025-02-10-sud")
+        assert (entry["date"], entry["time"], entry["place"], entry["announced_by"]) == said
+        assert meeting["status"] == entry["status"] == entry["kind"] == state
+        if state == "missing":
+            [missing] = basin["missing_recaps"]
+            assert tuple(missing.values()) == said
