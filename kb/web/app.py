@@ -216,6 +216,7 @@ class Site:
             body=Markup(self.render_markdown(body)),
             source_link=_web_address(meta.get("source")),
             related=related,
+            today=self.today().isoformat(),  # "next meeting" only for a day still to come
         )
 
     def timeline(self, request: Request) -> Response:
