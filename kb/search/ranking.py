@@ -172,7 +172,7 @@ class _Query:
         every word as written come first, then those that match only through stems; in
         each of these, recaps that hold the words close together first (proximity)."""
         full = expression(terms, self.features, every=every)
-        near = proximity.near(terms) if every else None
+        near = proximity.near(terms) if every and self.features.proximity else None
         if not (every and self.features.stemming):
             return self._recaps(full, limit, near=near)
         rows = self._recaps(expression(terms, self.features, exact=True), limit, near=near)
