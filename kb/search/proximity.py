@@ -36,6 +36,9 @@ RERANK = 100
 # Tokens between the words (beyond the words themselves): a sentence, a passage.
 TOGETHER = 8
 NEAR = 30
+# Beyond this many words, a query is not words remembered from one passage (a pasted
+# text, a long list of OR): bm25's order is kept, and the work stays bounded.
+MOST_TERMS = 12
 
 
 class Near(NamedTuple):
@@ -49,9 +52,9 @@ class Near(NamedTuple):
 
 def near(terms: Sequence[Term]) -> Near | None:
     """What locates each positive term, or None when there are fewer than two (nothing
-    to be near)."""
+    to be near) or more than :data:`MOST_TERMS`."""
     positive = [i for i, term in enumerate(terms) if not term.negated]
-    if len(positive) < 2:
+    if not 2 <= len(positive) <= MOST_TERMS:
         return None
     needles: dict[tuple[str, int, int], None] = {}
     for i in positive:

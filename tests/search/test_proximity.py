@@ -118,7 +118,8 @@ def test_classes() -> None:
     assert [proximity.closeness(n) for n in (0, 8, 9, 30, 31)] == [0, 0, 1, 1, 2]
 
 
-def test_nothing_to_be_near_with_one_word_or_one_phrase() -> None:
-    for query in ("exercice", '"exercice brise-glace"', "exercice -café"):
+def test_nothing_to_be_near_with_one_word_or_one_phrase_or_a_pasted_text() -> None:
+    pasted = " ".join(f"mot{i}" for i in range(proximity.MOST_TERMS + 1))
+    for query in ("exercice", '"exercice brise-glace"', "exercice -café", pasted):
         parsed = parse(query)
         assert proximity.near(build(list(parsed.words), ALL, [], parsed.tree)) is None, query
