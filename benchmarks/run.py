@@ -6,7 +6,9 @@
 kb is measured from a regular (non-editable) install in benchmarks/.venv, made on first
 use from this checkout, as users have it. Each figure is the median of --runs runs, and
 is given beside a floor measured in the same run (the same machine, the same moment), so
-ratios stay meaningful on a noisy machine. Writes benchmarks/results.md.
+ratios stay meaningful on a noisy machine; each search also beside its peer, `sqlite-utils
+search` on a porter FTS5 table of the same files (target: kb <= 1.25x). Ends with the
+judged set's pass rates (tests/search/relevance/mixed.py). Writes benchmarks/results.md.
 """
 
 from __future__ import annotations
