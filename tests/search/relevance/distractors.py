@@ -504,7 +504,7 @@ SENTENCES = [
     "Piste : organiser une rencontre entre {partner} et {partner2} autour de {issue}.",
     "Difficile de toucher {public} ; une permanence commune avec {partner} est évoquée.",
     "Besoin d'une fiche claire sur {issue}, à diffuser auprès de {partner}.",
-    "À {commune}, {partner} a testé une approche nouvelle de {issue} : un retour est attendu.",
+    "À {commune}, une approche nouvelle de {issue} a été testée avec {partner} : à suivre.",
     "Les démarches liées à {issue} restent longues et décourageantes pour {public}.",
     "Il manque un lien entre {partner} et {partner2} quand il s'agit de {issue}.",
     "Un groupe de travail sur {issue} pourrait réunir {partner} dès la rentrée.",

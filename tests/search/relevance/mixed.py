@@ -27,6 +27,7 @@ from kb.config import locate
 from kb.index.schema import connect, vocabulary
 from kb.index.sync import sync
 from kb.recaps.vocab import Vocabulary
+from kb.search.query import Features
 from kb.search.ranking import search
 from tests.search.relevance.distractors import generate
 
@@ -113,11 +114,22 @@ def rates(
     return out
 
 
+def configurations() -> list[tuple[str, dict[str, Any]]]:
+    """Search as it is, and without what each row measures (the options of
+    ``kb.search.ranking.search``)."""
+    return [
+        ("all on", {}),
+        ("no meaning", {"meaning": False}),
+        ("no proximity", {"features": Features(proximity=False)}),
+        ("words only", {"meaning": False, "features": Features(proximity=False)}),
+    ]
+
+
 def report(
     misses: bool = False, opened: tuple[sqlite3.Connection, Vocabulary] | None = None
 ) -> str:
-    """The pass rate of each kind, by words alone and with meaning (and, with
-    ``misses``, the rank of each failed query's first expected recap, or "-" beyond the
+    """The pass rate of each kind, per configuration (and, with ``misses``, the rank of
+    each query that fails with all on: of its first expected recap, or "-" beyond the
     first 100). ``opened``: the mixed index, when the caller has it."""
     if opened is None:
         with mixed_index() as made:
@@ -127,21 +139,18 @@ def report(
     lines = [
         f"{len(queries)} judged queries, bundled recaps + {DISTRACTORS} distractors, top {TOP}",
         "",
+        f"{'configuration':<14}" + "".join(f"{kind:>12}" for kind in KINDS),
     ]
-    words = rates(conn, vocab, queries, meaning=False)
-    lines.append(f"{'':<11} {'words only':>12} {'words + meaning':>17}")
-    for kind, (ok, total) in rates(conn, vocab, queries).items():
-        alone = words[kind][0]
-        lines.append(
-            f"{kind:<11} {alone:>3}/{total:<3} {alone / total:>4.0%}"
-            f" {ok:>8}/{total:<3} {ok / total:>4.0%}"
-        )
+    for name, options in configurations():
+        found = rates(conn, vocab, queries, **options)
+        cells = [f"{ok}/{total} {ok / total:>4.0%}" for ok, total in found.values()]
+        lines.append(f"{name:<14}" + "".join(f"{cell:>12}" for cell in cells))
     detail = []
     for query in queries if misses else ():
         ids = ranked(conn, vocab, query, limit=DEEP)
         if not passed(query, ids):
-            found = [ids.index(e) + 1 for e in query.expect if e in ids]
-            rank = str(min(found)) if found else "-"
+            found_at = [ids.index(e) + 1 for e in query.expect if e in ids]
+            rank = str(min(found_at)) if found_at else "-"
             detail.append(f"{query.kind}: {query.query!r} rank {rank}")
     return "\n".join(lines + (["", *detail] if detail else []))
 
