@@ -103,19 +103,19 @@ def _word_by_word(rows: Sequence[sqlite3.Row], query: str) -> numpy.ndarray:
     known = meaning.rows(w.key for w in meaning.words(query))
     if not known:
         return np.zeros(len(rows), dtype=np.float32)
-    table = meaning.matrix()
-    asked = np.asarray([row for row, _ in known.values()])
+    asked = meaning.matrix([row for row, _ in known.values()])
     weights = np.asarray([weight for _, weight in known.values()], dtype=np.float32)
-    close = table[asked] @ table.T  # query words x every word of the table
     words = [np.frombuffer(row[3], dtype="<u2") for row in rows]
     counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
     if not counts.any():
         return np.zeros(len(rows), dtype=np.float32)
-    every = np.concatenate(words).astype(np.int64)
+    every = np.concatenate(words)
+    used, where = np.unique(every, return_inverse=True)  # the table's rows the sections use
+    close = (asked @ meaning.matrix(used).T)[:, where]  # query words x every section word
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     # The nearest word of each section (reduceat needs a start inside the array, and
     # gives the value at that start for a section without words: zeroed after).
-    best = np.maximum.reduceat(close[:, every], np.minimum(starts, len(every) - 1), axis=1)
+    best = np.maximum.reduceat(close, np.minimum(starts, len(every) - 1), axis=1)
     best[:, counts == 0] = 0
     return np.asarray(weights @ best / weights.sum(), dtype=np.float32)
 
@@ -223,12 +223,11 @@ def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
     known = {k: v for k, v in meaning.rows(written).items() if v[1] >= meaning.KEPT_WEIGHT}
     if not asked or not known:
         return []
-    table = meaning.matrix()
     keys = list(known)
-    vectors = table[[known[k][0] for k in keys]]
+    vectors = meaning.matrix([known[k][0] for k in keys])
     out: list[str] = []
     for row, _weight in sorted(asked.values(), key=lambda v: -v[1]):
-        close = vectors @ table[row]
+        close = vectors @ meaning.matrix([row])[0]
         best = int(np.argmax(close))
         if close[best] >= NEAR and written[keys[best]] not in out:
             out.append(written[keys[best]])

@@ -175,11 +175,19 @@ def word_rows(text: str, table: dict[str, Known]) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def matrix() -> numpy.ndarray:
-    """Every vector of the table (rows x DIMENSIONS, float32, each of length ~1)."""
+def _signed() -> numpy.ndarray:
     import numpy as np
 
-    return np.frombuffer(_matrix(), dtype=np.int8).reshape(-1, DIMENSIONS) / np.float32(127)
+    return np.frombuffer(_matrix(), dtype=np.int8).reshape(-1, DIMENSIONS)
+
+
+def matrix(rows: Sequence[int] | numpy.ndarray | None = None) -> numpy.ndarray:
+    """These rows of the table (every row by default) as float32 vectors of length ~1:
+    the table is kept as bytes, and only the rows asked for are converted."""
+    import numpy as np
+
+    signed = _signed() if rows is None else _signed()[rows]
+    return signed.astype(np.float32) / np.float32(127)
 
 
 def vectors(
@@ -189,7 +197,6 @@ def vectors(
     the table knows none of its words). ``progress(done, total)`` after each batch."""
     import numpy as np
 
-    table = matrix()
     out: list[bytes] = []
     batch = 1024
     for start in range(0, len(texts), batch):
@@ -204,7 +211,7 @@ def vectors(
                     weights.append(found[word.key].weight)
         sums = np.zeros((len(chunk), DIMENSIONS), dtype=np.float32)
         if rows:
-            weighted = table[rows] * np.asarray(weights, dtype=np.float32)[:, None]
+            weighted = matrix(rows) * np.asarray(weights, dtype=np.float32)[:, None]
             np.add.at(sums, np.asarray(owners), weighted)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         norms[norms == 0] = 1
