@@ -288,12 +288,10 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
         return []
     size = meaning.DIMENSIONS
     # A section's vector: the mean of its passages' (each passage is one line's worth).
-    sections = np.stack(
-        [
-            np.frombuffer(row[4], dtype=np.int8).reshape(-1, size).astype(np.float32).mean(axis=0)
-            for row in rows
-        ]
-    )
+    counts = np.fromiter((len(row[4]) // size for row in rows), dtype=np.int64, count=len(rows))
+    passages = np.frombuffer(b"".join(row[4] for row in rows), dtype=np.int8).reshape(-1, size)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    sections = np.add.reduceat(passages.astype(np.float32), starts, axis=0) / counts[:, None]
     # What every section of the knowledge base shares (the vocabulary of the social-health
     # network) taken away: what is left tells sections apart (SIF's common component).
     # In a small knowledge base the mean is mostly its few sections themselves: taken
