@@ -42,6 +42,7 @@ ICS = "agenda.ics"
 STATIC = {
     "static/style.css": os.path.join(os.path.dirname(HERE), "web", "static", "style.css"),
     "static/search.js": os.path.join(HERE, "static", "search.js"),
+    "static/search.css": os.path.join(HERE, "static", "search.css"),
 }
 # Pages may load their own scripts (Pagefind's, which compiles WebAssembly) and nothing
 # else: whatever a recap holds is text (kb.web.app), and would not run anyway.

@@ -20,6 +20,10 @@ window.addEventListener("DOMContentLoaded", function () {
     resetStyles: false,
     pageSize: 10,
   });
+  // The hint under the box, above the results (Pagefind puts them right under it).
+  var input = box.querySelector(".pagefind-ui__search-input");
+  var hint = document.getElementById("search-hint");
+  if (input && hint) input.parentElement.insertBefore(hint, input.nextSibling.nextSibling);
   var words = new URLSearchParams(window.location.search).get("q");
   if (words) ui.triggerSearch(words);
 });
