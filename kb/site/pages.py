@@ -80,6 +80,9 @@ class Links:
 
     def __init__(self) -> None:
         self.wanted: set[Page] = set()
+        # (folder of the page, page linked to) -> the address: a site links the same
+        # pages from many pages (tens of thousands of links for a thousand recaps).
+        self.made: dict[tuple[str, Page], str] = {}
 
     @pass_context
     def __call__(
@@ -91,14 +94,18 @@ class Links:
     ) -> str:
         merged = {**(params or {}), **changes}
         kept = {k: str(v) for k, v in merged.items() if v not in (None, "")}
-        target = file_of(path, kept)
-        if path in PARAMETERS or path.startswith("/recaps/"):
-            self.wanted.add((path, tuple(sorted(kept.items()))))
+        page = (path, tuple(sorted(kept.items())))
         here = posixpath.dirname(context["here"])
-        relative = posixpath.relpath(target, here or ".")
+        known = self.made.get((here, page))
+        if known is not None:
+            return known
+        if path in PARAMETERS or path.startswith("/recaps/"):
+            self.wanted.add(page)
+        relative = posixpath.relpath(file_of(path, kept), here or ".")
         if path.endswith("/") and path != "/":  # a folder (Pagefind's bundle)
             relative += "/"
-        return quote(relative)
+        address = self.made[(here, page)] = quote(relative)
+        return address
 
 
 def _filters(params: Mapping[str, str]) -> Filters:

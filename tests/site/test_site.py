@@ -3,6 +3,7 @@ rebuilds that write only what changed, and a folder that holds nothing else."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -197,3 +198,19 @@ def test_refusals_are_said_in_french(
     (other / "page.html").write_text("<p>", encoding="utf-8")
     line = refused(run, kb_dir, other)
     assert "contient page.html, que kb n'a pas écrit" in line
+
+
+def test_a_manifest_edited_by_hand_never_leads_kb_outside_the_folder(
+    run: Run, kb_dir: Path, out: Path, tmp_path: Path
+) -> None:
+    build(run, kb_dir, out)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"] += ["../victim.txt", "/etc/hostname", "a/../../victim.txt"]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    stdout, _said = build(run, kb_dir, out)
+    assert "removed:" not in stdout
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    (out / MANIFEST).write_text("not json", encoding="utf-8")
+    assert "not kb's list of the site's files" in refused(run, kb_dir, out)
