@@ -85,3 +85,14 @@ def test_the_search_uses_the_recaps_full_text_table(run: Run, kb_dir: Path) -> N
     )
     assert [r["id"] for r in found["rows"]] == ["2025-02-20-centre-ouest"]
     assert counts(found, "basin") == {"centre-ouest": 1}
+
+
+def test_the_metadata_names_the_database_as_datasette_does(run: Run, kb_dir: Path) -> None:
+    index = kb_dir.parent / "partage" / "adc.sqlite"
+    result = run("datasette", "--kb-dir", str(kb_dir), "--db", str(index))
+    assert result.exit_code == 0, result.stderr
+    meta = json.loads(result.stdout)
+    assert list(meta["databases"]) == ["adc"]
+    (found,) = ask(index, meta, "/adc/recaps_browse.json?_search=helpdesk&_shape=objects")
+    assert [r["id"] for r in found["rows"]] == ["2025-02-20-centre-ouest"]
+    assert "year" in found["facet_results"]  # the metadata applied: its facets are there

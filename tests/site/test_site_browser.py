@@ -157,6 +157,14 @@ def test_a_partner_searches_the_static_site_opens_a_recap_and_follows_the_timeli
     follow(browser, browser.find_element(By.LINK_TEXT, "Recherche"))
     assert browser.current_url == static + "/index.html"
     assert no_alert(browser)
+    # Nothing was refused by the pages' policy, nothing failed to load (but the icon a
+    # browser asks every site for).
+    problems = [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]
+    ]
+    assert problems == []
 
 
 def test_a_link_with_words_searches_them_and_the_lists_filter_without_search(
