@@ -130,13 +130,19 @@ def make(
     from kb.timeline.entries import timeline
     from kb.web import app
 
+    recaps = list_recaps(conn)
+    if not recaps:
+        raise KbError(
+            _("{folder}: no recap to put on the site; nothing written").format(
+                folder=loc.folder
+            )
+        )
+    # The calendar file is linked at the foot of every page when there is one to link.
+    meetings = agenda(conn, filters=Filters(), today=today, past=True)
+    downloads = [(f"/{CSV}", _SHEET)] + ([(f"/{ICS}", _CALENDAR)] if meetings else [])
     links = Links()
     env = app.environment(os.path.join(HERE, "templates"))
-    env.globals.update(
-        link=links,
-        csp=CSP,
-        downloads=[(f"/{CSV}", _SHEET), (f"/{ICS}", _CALENDAR)],
-    )
+    env.globals.update(link=links, csp=CSP, downloads=downloads)
     render_markdown = app.markdown()
     files: dict[str, bytes] = {}
 
@@ -182,7 +188,7 @@ def make(
     todo |= {("/timeline", (("action", a.slug),)) for a in vocab.actions}
     todo |= {("/timeline", (("basin", b.slug),)) for b in vocab.basins}
     todo |= {("/agenda", (("basin", b.slug),)) for b in vocab.basins}
-    todo |= {(f"/recaps/{r['id']}", ()) for r in list_recaps(conn)}
+    todo |= {(f"/recaps/{r['id']}", ()) for r in recaps}
     done: set[Page] = set()
     while todo:
         for path, params in sorted(todo):

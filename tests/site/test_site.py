@@ -214,3 +214,21 @@ def test_a_manifest_edited_by_hand_never_leads_kb_outside_the_folder(
     assert victim.read_text(encoding="utf-8") == "keep me"
     (out / MANIFEST).write_text("not json", encoding="utf-8")
     assert "not kb's list of the site's files" in refused(run, kb_dir, out)
+
+
+def test_a_knowledge_base_without_recaps_makes_no_site(
+    run: Run, empty_kb: Path, out: Path
+) -> None:
+    assert "no recap to put on the site; nothing written" in refused(run, empty_kb, out)
+    assert not out.exists()
+
+
+def test_without_meetings_there_is_no_calendar_and_no_link_to_one(
+    run: Run, empty_kb: Path, out: Path
+) -> None:
+    write_recap(empty_kb, date="2025-03-01", basin="sud", body="# Atelier\n\nLe quartier.\n")
+    build(run, empty_kb, out)
+    assert not (out / "agenda.ics").exists()
+    for page in out.rglob("*.html"):
+        assert not any(link.endswith(".ics") for link in links_of(page)), page
+    assert "recaps.csv" in links_of(out / "index.html")
