@@ -133,9 +133,7 @@ def make(
     recaps = list_recaps(conn)
     if not recaps:
         raise KbError(
-            _("{folder}: no recap to put on the site; nothing written").format(
-                folder=loc.folder
-            )
+            _("{folder}: no recap to put on the site; nothing written").format(folder=loc.folder)
         )
     # The calendar file is linked at the foot of every page when there is one to link.
     meetings = agenda(conn, filters=Filters(), today=today, past=True)

@@ -216,9 +216,7 @@ def test_a_manifest_edited_by_hand_never_leads_kb_outside_the_folder(
     assert "not kb's list of the site's files" in refused(run, kb_dir, out)
 
 
-def test_a_knowledge_base_without_recaps_makes_no_site(
-    run: Run, empty_kb: Path, out: Path
-) -> None:
+def test_a_knowledge_base_without_recaps_makes_no_site(run: Run, empty_kb: Path, out: Path) -> None:
     assert "no recap to put on the site; nothing written" in refused(run, empty_kb, out)
     assert not out.exists()
 
