@@ -21,6 +21,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import Run
+from tests.web.conftest import HOSTILE, HOSTILE_ID
 from tests.web.test_browser import SHOTS, follow, no_alert, pytestmark  # noqa: F401
 
 SERVER_TIMEOUT = 120  # seconds: a server left running by a stuck test stops by itself
@@ -230,3 +231,20 @@ def test_opened_from_the_disk_the_pages_and_links_work_and_the_search_says_why_n
     follow(browser, browser.find_elements(By.CSS_SELECTOR, "ol.timeline li.entry.recap h3 a")[0])
     assert browser.current_url.startswith((folder / "recaps").as_uri())
     assert browser.find_element(By.CSS_SELECTOR, "dl.meta").is_displayed()
+
+
+def test_html_in_a_recap_shows_as_text_in_the_page_and_in_the_search(
+    hostile: Path, static: str, browser: WebDriver, request: pytest.FixtureRequest
+) -> None:
+    browser.get(f"{static}/recaps/{HOSTILE_ID}.html")
+    assert no_alert(browser)
+    article = browser.find_element(By.CSS_SELECTOR, "article.recap")
+    assert article.find_elements(By.CSS_SELECTOR, "script, img, [onclick], [onerror]") == []
+    assert browser.find_element(By.TAG_NAME, "h1").text == f"Retour {HOSTILE}"
+    browser.get(static + "/index.html?q=onerror")
+    found = results(browser)
+    assert no_alert(browser) and browser.title != "pwned"
+    # Pagefind's excerpt is the recap's text: the tags in it are text, not elements.
+    assert browser.find_elements(By.CSS_SELECTOR, "#search script, #search img") == []
+    assert "<img src=x" in found[0].text
+    shot(browser, request, "hostile-search")
