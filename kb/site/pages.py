@@ -163,7 +163,7 @@ def make(
                         path=loc.shown(meta["path"]), reason=exc.strerror
                     )
                 ) from None
-            render("site_recap.html", here, "recap", **context)
+            render("site_recap.html", here, "recap", today=today.isoformat(), **context)
         elif path == "/":
             found = app.results(conn, vocab, "", filters)
             render("site_home.html", here, "home", **app.home_page(found))

@@ -244,7 +244,8 @@ class Site:
             context = recap_page(self.loc, meta, self.render_markdown)
         except OSError:
             raise HTTPException(404) from None  # removed since the index was asked
-        return self.page("recap.html", vocab=vocab, **context)
+        # "next meeting" only for a day still to come
+        return self.page("recap.html", vocab=vocab, today=self.today().isoformat(), **context)
 
     def timeline(self, request: Request) -> Response:
         from kb.timeline.entries import Entry
