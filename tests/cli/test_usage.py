@@ -1,6 +1,7 @@
-"""click's usage errors, as typer raises them, said in the reader's language (kb/cli/usage.py).
+"""click's usage errors, as typer raises them, said in the reader's language: click asks
+gettext, whose global domain is kb's catalogue (kb/cli/usage.py lists the messages).
 
-Each case is a real mistake on a real command line: if a newer typer words one of these
+Each case is a real mistake on a real command line: if a newer click words one of these
 differently, its English comes back and the case fails.
 """
 
@@ -17,11 +18,11 @@ CASES = [
     (["list", "--basin"], "L'option '--basin' demande une valeur."),
     (
         ["list", "--year", "abc"],
-        "Valeur invalide pour '--year' : 'abc' n'est pas un nombre entier.",
+        "Valeur invalide pour '--year' : 'abc' n'est pas un nombre valide (integer).",
     ),
     (
         ["search", "--limit", "abc", "helpdesk"],
-        "Valeur invalide pour '--limit' : 'abc' n'est pas un nombre entier.",
+        "Valeur invalide pour '--limit' : 'abc' n'est pas un nombre valide (integer range).",
     ),
     (
         ["search", "--limit", "0", "helpdesk"],
@@ -30,7 +31,7 @@ CASES = [
     (["serch", "helpdesk"], "Commande inconnue : serch. Vouliez-vous dire 'search', 'serve' ?"),
     (["show"], "Argument manquant : 'ID'."),
     (["list", "--json=yes"], "L'option '--json' ne prend pas de valeur."),
-    (["search", "--lmit", "3", "x"], "Option inconnue : --lmit (options possibles : --limit)"),
+    (["search", "--lmit", "3", "x"], "Option inconnue : --lmit. Vouliez-vous dire '--limit' ?"),
 ]
 
 

@@ -46,7 +46,7 @@ NO_FORK = (
     "def fork():\n"
     "    raise SystemExit('os.fork called with KB_NO_FORK set')\n"
     "os.fork = fork\n"
-    "from kb.cli.launch import main\n"
+    "from kb.cli.app import run as main\n"
     "main(sys.argv[1:])\n"
 )
 
