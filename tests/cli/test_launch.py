@@ -12,6 +12,61 @@ from kb.cli.app import run as main
 from tests.conftest import Run, python
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "helpdesk"],
+        ["search", "santé", "mentale", "--basin", "Sud", "--json"],
+        ["search", "portes", "ouvertes", "--limit", "1"],
+        ["search", "--raw", "helpdesk OR palliatifs", "--json"],
+        ["search", "hopitl"],
+        ["list", "--basin", "centre ouest", "--year", "2025"],
+        ["list", "--json"],
+        ["show", "2025-02-20-centre-ouest"],
+        ["show", "2024-10", "--raw"],
+        ["timeline", "--action", "portes-ouvertes"],
+        ["basins", "--json"],
+        ["actions", "-b", "sud-est"],
+        ["glossary"],
+        ["agenda", "--all", "--basin", "sud"],
+        ["agenda", "--json", "--since", "2025"],
+        ["export", "--format", "jsonl", "--basin", "centre-ouest"],
+        ["export", "-f", "md", "--action", "HD"],
+        ["export", "--format", "xml"],
+        ["index"],
+        ["search", "x", "--basin", "centre"],
+        ["show", "2025"],
+        ["search", "helpdesk OR (palliatifs | HD)", "--no-pager", "--no-color"],
+        ["show", "2025-02-20-centre-ouest", "--no-pager"],
+        ["timeline", "--basin", "sud", "--no-color", "--no-pager"],
+        ["list", "--no-pager"],
+        ["glossary", "--no-color"],
+        ["show", "1"],
+        ["open", "zzz"],
+    ],
+)
+def test_the_program_prints_what_the_whole_app_prints(
+    args: list[str],
+    kb_dir: Path,
+    run: Run,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("KB_TODAY", "2026-11-25")
+    # kb's program builds only the command it runs (kb.cli.app._named): the same output.
+    run("index")  # both start from a synced index
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    one = capsys.readouterr()
+    whole = run(*args)
+    assert (exit_info.value.code, one.out, one.err) == (
+        whole.exit_code,
+        whole.stdout,
+        whole.stderr,
+    )
+
+
 def test_a_completion_goes_to_typer_whatever_the_arguments(
     kb_dir: Path, run: Run, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -40,7 +40,7 @@ READING = [
     ["index"],
 ]
 ENV = {"COLUMNS": "80", "KB_TODAY": "2025-09-01"}
-# kb's launcher in a process where os.fork is a tripwire: with KB_NO_FORK, nothing forks.
+# kb in a process where os.fork is a tripwire: with KB_NO_FORK, nothing forks.
 NO_FORK = (
     "import os, sys\n"
     "def fork():\n"
