@@ -48,3 +48,22 @@ def test_usage_errors_in_english_as_click_says_them(args: list[str]) -> None:
     assert done.returncode == 2
     last = done.stderr.splitlines()[-1]
     assert last.startswith("Error: ") and "Erreur" not in last
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"KB_LANG": "fr", "LANG": "C"}, "Erreur : Argument manquant : 'ID'."),
+        ({"KB_LANG": "en", "LANG": "fr_BE.UTF-8"}, "Error: Missing argument 'ID'."),
+        (
+            {"KB_LANG": "", "LANGUAGE": "de", "LANG": "fr_BE.UTF-8"},
+            "Erreur : Argument manquant : 'ID'.",
+        ),
+    ],
+)
+def test_click_speaks_the_language_kb_chose(env: dict[str, str], said: str) -> None:
+    # click reads gettext's language from the environment; kb's choice (KB_LANG first, a
+    # LANGUAGE that lists none kb speaks falls through) is the one it follows.
+    done = python("-m", "kb", "show", env={"LANGUAGE": "", **env})
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == said
