@@ -39,11 +39,12 @@ RRF_K = 60
 # 0.25 nearly every recap found by meaning alone was a wrong one (100 of 103 over the
 # 25 paraphrases among 300 distractors). Higher floors keep the same 5 paraphrases
 # found with fewer wrong recaps (0.6: 64), but lose true ones that score low ("aîné·es"
-# for "personnes âgées" scores 0.46 to 0.52): 0.45, 0.85 of the nearest, and no more than
-# three recaps a search found by meaning alone ("flamands", "sans-abri" find none here).
+# for "personnes âgées" scores 0.46 to 0.52): 0.45, 0.85 of the nearest, and one recap
+# found by meaning alone a search, which finds as many paraphrases (5) as three did, with
+# 22 wrong recaps instead of 54 ("flamands", "sans-abri" find none here).
 FLOOR = 0.45
 NEAR_BEST = 0.85
-MEANING_MOST = 3
+MEANING_MOST = 1
 NEAR_WORDS = 2  # section words shown as the reason a recap was found
 NEAR = 0.3  # how close (cosine) a section word must be to a query word to be shown
 
@@ -158,11 +159,12 @@ def blend(
     if every:  # the words found what was asked: meaning only scores them
         return hits
     floor = max(FLOOR, top.score * NEAR_BEST)
-    candidates = [n for n in best.values() if n.score >= floor][: min(limit, MEANING_MOST)]
+    candidates = [n for n in best.values() if n.score >= floor][:limit]
     bad = excluded([n.recap_id for n in candidates])
     candidates = [n for n in candidates if n.recap_id not in bad]
     known = {hit.id for hit in hits}
-    fresh = [n for n in candidates if n.recap_id not in known][: max(0, limit)]
+    fresh = [n for n in candidates if n.recap_id not in known][: min(limit, MEANING_MOST)]
+    candidates = [n for n in candidates if n.recap_id in known or n in fresh]
     added = _hits(conn, fresh, query, sections=sections)
     # Some words only: both lists by reciprocal rank fusion.
     fused: dict[str, float] = {}
