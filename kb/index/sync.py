@@ -73,6 +73,8 @@ def _stat_key(path: str) -> str:
         st = os.stat(path)
     except FileNotFoundError:
         return "absent"
+    except OSError as exc:  # a link in a loop, say: reading it says what is wrong
+        return f"unreadable:{exc.errno}"
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 

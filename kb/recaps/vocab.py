@@ -126,7 +126,7 @@ def defaults() -> Vocabulary:
 
 def load_vocabulary(path: FilePath) -> Vocabulary:
     """Read ``kb.yml`` (if it exists) over the defaults. Raises ConfigError naming the field."""
-    if not os.path.exists(path):
+    if not os.path.lexists(path):  # a link in a loop is not "no kb.yml": it is named
         return defaults()
     return _from_data(path, _read_yaml(path), base=defaults())
 
@@ -139,6 +139,12 @@ def _read_yaml(path: FilePath) -> Any:
             return yaml.load(handle.read(), Loader=yaml.CSafeLoader)
     except UnicodeDecodeError:
         raise ConfigError(_("{path}: not UTF-8 text").format(path=path)) from None
+    except FileNotFoundError:  # removed since it was seen, or a link to nothing: none
+        return None
+    except OSError as exc:
+        raise ConfigError(
+            _("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or _("cannot be parsed")
