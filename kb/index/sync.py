@@ -243,7 +243,11 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
     if os.path.isdir(loc.index_file):  # no file can be renamed over it
         raise ConfigError(_(A_FOLDER).format(path=loc.index_file))
     fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
-    fresh.unlink(missing_ok=True)
+    try:
+        os.makedirs(fresh.parent, exist_ok=True)
+        fresh.unlink(missing_ok=True)
+    except OSError as exc:  # a folder that cannot be written: read-only, say
+        raise _cannot_write(loc, exc.strerror or str(exc)) from None
     try:
         conn = connect(fresh)
         try:
@@ -262,7 +266,8 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
             why = exc.strerror or str(exc)
             raise (_full if exc.errno == errno.ENOSPC else _cannot_write)(loc, why) from None
     finally:
-        fresh.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # what went wrong was said above
+            fresh.unlink(missing_ok=True)
     return report
 
 
