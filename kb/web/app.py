@@ -44,12 +44,13 @@ from kb.recaps.vocab import Vocabulary
 from kb.search.facets import Facets, facets
 from kb.search.filters import Filters
 from kb.search.hits import MARK_END, MARK_START, RecapHit
+from kb.search.query import MAX_QUERY
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHOWN = 50  # recaps on a page of results
 SECTIONS_SHOWN = 3  # matching sections under each result, as `kb search` shows
 MATCHING = 10_000  # recaps counted for the facets
-QUERY_LENGTH = 500
+QUERY_LENGTH = MAX_QUERY  # a longer query is cut there
 _ID = re.compile(r"[0-9a-z][0-9a-z-]{0,200}")  # recap ids are <date>-<basin slug>
 HEADERS = {
     # No script may run, whatever a recap holds; styles and images from the site only.
