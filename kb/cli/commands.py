@@ -377,6 +377,10 @@ def _write(
     if target is None or target == STDOUT:
         import sys
 
+        if render.on_terminal():  # bytes as they are go to a file or a pipe only
+            from kb.text.shown import escaped
+
+            data = escaped(data.decode("utf-8", errors="replace")).encode("utf-8")
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -45,6 +45,7 @@ from kb.search.facets import Facets, facets
 from kb.search.filters import Filters
 from kb.search.hits import MARK_END, MARK_START, RecapHit
 from kb.search.query import MAX_QUERY
+from kb.text.shown import escaped
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHOWN = 50  # recaps on a page of results
@@ -128,7 +129,9 @@ class Site:
         with self.lock:
             done = answer(self.loc, question)
         for problem in done.problems:
-            log.warning("%s", _("{problem} (skipped)").format(problem=problem))
+            # A file's name may hold a newline or a right-to-left override: escaped.
+            shown = escaped(problem, line=True)
+            log.warning("%s", _("{problem} (skipped)").format(problem=shown))
         return done.vocab, done.value
 
     def page(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
