@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "7"
+INDEXER = "8"  # 8: a recap linked to a file outside the folder is read only if kb.yml says so
 
 BATCH = 500
 REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile
@@ -251,6 +251,8 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
         fresh.unlink(missing_ok=True)
     except OSError as exc:  # a folder that cannot be written: read-only, say
         raise _cannot_write(loc, exc.strerror or str(exc)) from None
+    seen = seen or snapshot(loc.folder, listing_file(loc.index_file))
+    made_from = (_data_key(loc), seen[1])
     try:
         conn = connect(fresh)
         try:
@@ -264,7 +266,7 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
         try:
             with open(fresh, "rb+") as handle:
                 os.fsync(handle.fileno())
-            _replace(fresh, loc.db, lambda: _caught_up(fresh, loc, report))
+            _replace(fresh, loc.db, lambda: _caught_up(fresh, loc, made_from, report))
         except OSError as exc:  # a full disk, or an index file that cannot be replaced
             why = exc.strerror or str(exc)
             raise (_full if exc.errno == errno.ENOSPC else _cannot_write)(loc, why) from None
@@ -274,13 +276,19 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
     return report
 
 
-def _caught_up(fresh: Path, loc: Location, report: SyncReport) -> None:
+def _caught_up(
+    fresh: Path, loc: Location, made_from: tuple[str, bytes], report: SyncReport
+) -> None:
     """The fresh file brought in line with the folder as it is now, just before the
     rename: a command that synced the old index after this rebuild took its snapshot,
-    then asks the index, must not read a file older than what it synced."""
+    then asks the index, must not read a file older than what it synced. ``made_from``:
+    the kb.yml and the folder the file was made from."""
+    now = snapshot(loc.folder, listing_file(loc.index_file))
+    if (_data_key(loc), now[1]) == made_from:
+        return  # nothing changed since
     conn = connect(fresh)
     try:
-        report.problems = _sync(conn, loc, rebuild=False, progress=None, seen=None).problems
+        report.problems = _sync(conn, loc, rebuild=False, progress=None, seen=now).problems
     finally:
         conn.close()
 

@@ -44,6 +44,9 @@ class Vocabulary(NamedTuple):
     actions: tuple[Action, ...] = ()
     # term -> what it stands for ("HD" -> ("Helpdesk",)), as written in kb.yml
     glossary: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # kb.yml's read_links_outside: whether a recap that is a link to a file outside the
+    # knowledge-base folder is read (never by default: the web site would publish it).
+    links_outside: bool = False
 
     def basin(self, slug: str) -> Basin | None:
         return next((b for b in self.basins if b.slug == slug), None)
@@ -97,6 +100,7 @@ class Vocabulary(NamedTuple):
                 for a in self.actions
             ],
             "glossary": {term: list(expansions) for term, expansions in self.glossary},
+            LINKS_OUTSIDE: self.links_outside,
         }
 
     @classmethod
@@ -110,12 +114,14 @@ class Vocabulary(NamedTuple):
                 for a in data.get("actions", ())
             ),
             glossary=tuple((t, tuple(e)) for t, e in data.get("glossary", {}).items()),
+            links_outside=bool(data.get(LINKS_OUTSIDE, False)),
         )
 
 
 DEFAULTS_FILE = os.path.join(os.path.dirname(__file__), "defaults.yml")
 FilePath = str | os.PathLike[str]
-KNOWN_KEYS = ("basins", "actions", "glossary")
+LINKS_OUTSIDE = "read_links_outside"
+KNOWN_KEYS = ("basins", "actions", "glossary", LINKS_OUTSIDE)
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +191,12 @@ def _from_data(path: FilePath, data: Any, base: Vocabulary | None) -> Vocabulary
     glossary = _parse_glossary(path, data["glossary"]) if "glossary" in data else None
     if glossary is None:
         glossary = base.glossary if base else ()
-    return Vocabulary(basins=basins, actions=actions, glossary=glossary)
+    links = data.get(LINKS_OUTSIDE, False)
+    if not isinstance(links, bool):
+        raise ConfigError(
+            _("{path}: {key}: expected true or false").format(path=path, key=LINKS_OUTSIDE)
+        )
+    return Vocabulary(basins=basins, actions=actions, glossary=glossary, links_outside=links)
 
 
 def _parse_basins(path: FilePath, raw: Any) -> tuple[Basin, ...]:

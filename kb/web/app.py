@@ -36,7 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kb import config
-from kb.config import Location
+from kb.config import Location, leads_out
 from kb.errors import KbError, NotFoundError, UsageError
 from kb.i18n import _, language
 from kb.index.fresh import answer
@@ -134,6 +134,12 @@ class Site:
             log.warning("%s", _("{problem} (skipped)").format(problem=shown))
         return done.vocab, done.value
 
+    def served(self, vocab: Vocabulary, path: str) -> bool:
+        """Whether the recap file ``path`` may be shown: never one that is a link to a
+        file outside the folder, which kb.yml may let kb read (read_links_outside), but
+        which a web site would publish (a link to /etc/passwd, say)."""
+        return not (vocab.links_outside and leads_out(self.loc.folder, path))
+
     def page(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         """A page; ``section`` (which menu item is current) is the template's name."""
         context.setdefault("section", template.removesuffix(".html"))
@@ -156,6 +162,7 @@ class Site:
 
                 rows = list_recaps(conn, filters=filters)[::-1]  # latest first
                 counts = facets(conn, vocab, filters=filters)
+                rows = [row for row in rows[: SHOWN * 2] if self.served(vocab, row["path"])]
                 return Results(query, filters, counts, recaps=rows[:SHOWN])
             from kb.search.ranking import search
 
@@ -164,7 +171,8 @@ class Site:
             # per filter as kb.search.facets says.
             matching = search(conn, query, vocab=vocab, limit=MATCHING, sections=False)
             counts = facets(conn, vocab, filters=filters, among={h.id for h in matching.hits})
-            return Results(query, filters, counts, hits=found.hits, notes=found.notes)
+            hits = [hit for hit in found.hits if self.served(vocab, hit.path)]
+            return Results(query, filters, counts, hits=hits, notes=found.notes)
 
         try:
             vocab, results = self.ask(question)
@@ -200,6 +208,8 @@ class Site:
             vocab, meta = self.ask(question)
         except NotFoundError:
             raise HTTPException(404) from None
+        if not self.served(vocab, meta["path"]):
+            raise HTTPException(404)
         if meta["id"] != ref:  # a unique prefix of the id: the page's own address
             return RedirectResponse(request.url_for("recap", recap_id=meta["id"]).path, 302)
         from kb.recaps.recap import body_of

@@ -101,20 +101,40 @@ def test_a_folder_named_like_a_recap_is_a_folder(empty_kb: Path) -> None:
     assert sorted(os.listdir(empty_kb / "2025-01-01-sud.md")) == ["2024-05-05-nord.md"]
 
 
-def test_links_out_of_the_folder_are_read_never_written_through(
+def test_links_out_of_the_folder_are_read_only_if_kb_yml_says_so_never_written_through(
     empty_kb: Path, tmp_path: Path
 ) -> None:
     outside = tmp_path / "outside"
     real = write_recap(outside, date="2025-01-02", body="# Lié\n\nLe mot zorglub.\n")
     write_recap(outside / "more", date="2025-01-03")
     before = real.read_bytes()
-    (empty_kb / "2025-01-02-sud.md").symlink_to(real)  # a file elsewhere: read as a recap
+    (empty_kb / "2025-01-02-sud.md").symlink_to(real)  # a file elsewhere
     (empty_kb / "elsewhere").symlink_to(outside / "more", target_is_directory=True)
     (empty_kb / "2025-01-04-sud.md").symlink_to(tmp_path / "nothing.md")  # leads nowhere
+    (empty_kb / "passwd.md").symlink_to("/etc/passwd")
+    write_recap(empty_kb, date="2025-01-05", body="# Ici\n\nLe mot zorglub.\n")
+    done = kb("index", *folder_args(empty_kb))
+    assert done.returncode == 1
+    assert sorted(done.stderr.splitlines()) == [
+        f"{empty_kb / '2025-01-02-sud.md'}: a link to {real}, outside the knowledge base: not "
+        "read (read_links_outside: true in kb.yml reads it)",
+        f"{empty_kb / 'passwd.md'}: a link to /etc/passwd, outside the knowledge base: not "
+        "read (read_links_outside: true in kb.yml reads it)",
+    ]
+    assert ids(kb("search", "zorglub", "--json", *folder_args(empty_kb))) == ["2025-01-05-sud"]
+    (empty_kb / "passwd.md").unlink()
+    (empty_kb / "kb.yml").write_text("read_links_outside: true\n", encoding="utf-8")
     done = kb("index", *folder_args(empty_kb))
     assert (done.returncode, done.stderr) == (0, "")
-    assert ids(kb("list", "--json", *folder_args(empty_kb))) == ["2025-01-02-sud"]
-    assert ids(kb("search", "zorglub", "--json", *folder_args(empty_kb))) == ["2025-01-02-sud"]
+    listed = ["2025-01-02-sud", "2025-01-05-sud"]
+    assert ids(kb("list", "--json", *folder_args(empty_kb))) == listed
+    assert ids(kb("search", "zorglub", "--json", *folder_args(empty_kb))) == listed
+    (empty_kb / "kb.yml").write_text("read_links_outside: oui\n", encoding="utf-8")
+    wrong = kb("list", *folder_args(empty_kb))
+    assert one_error_line(wrong.stderr) == (
+        f"Error: {empty_kb / 'kb.yml'}: read_links_outside: expected true or false"
+    )
+    (empty_kb / "kb.yml").write_text("read_links_outside: true\n", encoding="utf-8")
     draft = Path("draft.md")
     draft.write_text(
         "---\ndate: 2025-01-02\nbasin: sud\n---\n# Autre\n\nAutre.\n", encoding="utf-8"
