@@ -176,6 +176,7 @@ def test_a_recap_linked_to_a_file_outside_the_folder_is_never_served(
         assert "/recaps/2025-01-02-sud" not in found and "<mark>zorglub" not in found
         assert "/recaps/2025-01-02-sud" not in client.get("/").text
         assert "root:" not in client.get("/", params={"q": "root"}).text
+        assert "2025-01-02-sud" not in client.get("/timeline").text
 
 
 def test_the_search_hint_shows_or_and_parentheses_as_the_search_takes_them(
