@@ -107,6 +107,17 @@ def _m006_browse_view(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m007_meaning(conn: sqlite3.Connection) -> None:
+    # Each section's meaning (kb.text.meaning): its passages' vectors and its words' rows
+    # in the word table, kept by the digest of its text: a section that did not change
+    # keeps them through syncs and rebuilds.
+    conn.execute("ALTER TABLE sections ADD COLUMN digest TEXT")
+    conn.execute(
+        "CREATE TABLE vectors (digest TEXT PRIMARY KEY, vector BLOB NOT NULL, words BLOB NOT NULL)"
+        " WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
@@ -114,6 +125,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m004_one_word_index,
     _m005_recaps_only,
     _m006_browse_view,
+    _m007_meaning,
 )
 
 
