@@ -58,6 +58,16 @@ class Location(NamedTuple):
         return os.path.join(self.folder, relpath)
 
 
+def leads_out(folder: str, relpath: str) -> bool:
+    """Whether the recap file ``relpath`` of ``folder`` is a link (or a chain of them) to
+    a file outside the folder."""
+    path = os.path.join(folder, relpath)
+    if not os.path.islink(path):  # the walk follows no link to a folder: only the file
+        return False
+    root = os.path.realpath(folder)
+    return os.path.commonpath([root, os.path.realpath(path)]) != root
+
+
 def locate(
     kb_dir: str | os.PathLike[str] | None = None,
     db: str | os.PathLike[str] | None = None,

@@ -2,11 +2,12 @@
 
 The language is the first of ``$KB_LANG``, ``$LANGUAGE``, ``$LC_ALL``, ``$LC_MESSAGES``
 and ``$LANG`` that is set (a list like ``de:fr`` is tried in order), as gettext reads
-them; ``KB_LANG`` overrides the system's. Messages are marked ``_("…")`` (placeholders
-as ``{name}``, filled with ``.format`` after translation) and ``ngettext`` for plurals;
-``kb/locale/kb.pot`` lists them and ``kb/locale/fr/LC_MESSAGES/kb.po`` translates them
-(see docs/development.md). English needs no catalogue: the gettext module is only
-imported when another language has one.
+them; ``KB_LANG`` overrides the system's. When none is set (Windows sets none), the
+user's locale: the display language on Windows, else Python's ``locale.getlocale()``.
+Messages are marked ``_("…")`` (placeholders as ``{name}``, filled with ``.format``
+after translation) and ``ngettext`` for plurals; ``kb/locale/kb.pot`` lists them and
+``kb/locale/fr/LC_MESSAGES/kb.po`` translates them (see docs/development.md). English
+needs no catalogue: the gettext module is only imported when another language has one.
 
 Only what is shown to people goes through here: JSON keys and values never change with
 the language.
@@ -14,6 +15,7 @@ the language.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from typing import Protocol
@@ -55,13 +57,43 @@ def _choose(environ: Mapping[str, str]) -> str:
         if not value:
             continue
         for item in value.split(":"):
-            code = item.split(".")[0].split("@")[0].split("_")[0].lower()
+            code = _code(item)
             if code in LANGUAGES:
                 return code
             if code in ("en", "c", "posix"):
                 return "en"
         if variable != "LANGUAGE":  # as gettext: only LANGUAGE falls through to the next
             return "en"
+    return _system()
+
+
+def _code(name: str) -> str:
+    """The language of a locale's name: ``fr`` for ``fr_BE.UTF-8``, ``en`` for ``C``."""
+    return name.split(".")[0].split("@")[0].split("_")[0].lower()
+
+
+def _system() -> str:
+    """The language of the user's locale, where no variable names one: Windows sets
+    none, and its locale names are words (``French_Belgium``), not codes."""
+    import locale
+
+    names = []
+    if os.name == "nt":  # the language Windows itself is shown in
+        try:
+            import ctypes
+
+            shown = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+            names.append(locale.windows_locale.get(shown, ""))
+        except (AttributeError, OSError):
+            pass
+    with contextlib.suppress(ValueError):  # a locale Python cannot name
+        names.append(locale.getlocale()[0] or "")
+    for name in names:
+        code = _code(name)
+        if len(code) > 3:  # a word, as Windows names them: french -> fr_FR.ISO8859-1
+            code = _code(locale.locale_alias.get(code, ""))
+        if code in LANGUAGES:
+            return code
     return "en"
 
 

@@ -81,7 +81,6 @@ def test_the_compiled_catalogue_is_the_one_of_the_po_file() -> None:
         ({"LANG": "C"}, "en"),
         ({"LANG": "C.UTF-8"}, "en"),
         ({"LANG": "de_DE.UTF-8"}, "en"),
-        ({}, "en"),
         ({"LC_ALL": "fr_BE.UTF-8", "LANG": "en_US.UTF-8"}, "fr"),
         ({"LC_ALL": "C", "LANG": "fr_BE.UTF-8"}, "en"),
         ({"LC_MESSAGES": "fr_BE", "LANG": "C"}, "fr"),
@@ -96,6 +95,29 @@ def test_the_language_comes_from_the_usual_variables_and_kb_lang_first(
     environ: dict[str, str], language: str
 ) -> None:
     assert i18n._choose(environ) == language
+
+
+@pytest.mark.parametrize(
+    ("system", "language"),
+    [
+        (("fr_BE", "UTF-8"), "fr"),  # a POSIX locale that no variable names (LC_CTYPE)
+        (("French_Belgium", "1252"), "fr"),  # as Windows names its locales
+        (("French_France", "1252"), "fr"),
+        (("fr", None), "fr"),
+        (("English_United States", "1252"), "en"),
+        (("Dutch_Belgium", "1252"), "en"),
+        (("de_DE", "UTF-8"), "en"),
+        ((None, None), "en"),  # the C locale
+    ],
+)
+def test_with_no_variable_set_the_language_is_the_users_locale(
+    monkeypatch: pytest.MonkeyPatch, system: tuple[str | None, str | None], language: str
+) -> None:
+    import locale
+
+    monkeypatch.setattr(locale, "getlocale", lambda *category: system)
+    assert i18n._choose({}) == language
+    assert i18n._choose({"LANG": "C"}) == "en"  # a variable set says it, whatever the locale
 
 
 def test_french_dates_times_and_numbers_where_text_is_shown(in_french: None) -> None:

@@ -107,6 +107,13 @@ Json = Annotated[bool, typer.Option("--json", help=_("Print JSON instead of a ta
 NoPager = Annotated[
     bool, typer.Option("--no-pager", help=_("Never page: print at once, however long."))
 ]
+ForceOutput = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help=_("Replace a file of the knowledge-base folder (kept as <file>.bak beside it)."),
+    ),
+]
 
 
 def _color(value: bool) -> None:
@@ -494,6 +501,7 @@ def agenda(
         ),
     ] = None,
     json: Json = False,
+    force: ForceOutput = False,
     kb_dir: KbDir = None,
     db: Db = None,
     no_color: NoColor = False,
@@ -507,6 +515,7 @@ def agenda(
             past=past,
             ics=ics,
             json=json,
+            force=force,
             kb_dir=kb_dir,
             db=db,
         )
@@ -556,6 +565,7 @@ def export(
     year: Year = None,
     since: Since = None,
     until: Until = None,
+    force: ForceOutput = False,
     kb_dir: KbDir = None,
     db: Db = None,
     no_color: NoColor = False,
@@ -569,6 +579,7 @@ def export(
             since=since,
             until=until,
             year=year,
+            force=force,
             kb_dir=kb_dir,
             db=db,
         )

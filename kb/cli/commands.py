@@ -352,6 +352,7 @@ def agenda(
     past: bool = False,
     ics: str | None = None,
     json: bool = False,
+    force: bool = False,
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
@@ -368,7 +369,7 @@ def agenda(
 
     loc, vocab, meetings = _answer(kb_dir, db, work)
     if ics is not None:
-        return _calendar(loc, vocab, meetings, ics, past=past or since is not None)
+        return _calendar(loc, vocab, meetings, ics, past=past or since is not None, force=force)
     if json:
         render.as_json([meeting.to_dict() for meeting in meetings])
     else:
@@ -377,7 +378,13 @@ def agenda(
 
 
 def _calendar(
-    loc: Location, vocab: Vocabulary, meetings: list[Meeting], target: str, *, past: bool
+    loc: Location,
+    vocab: Vocabulary,
+    meetings: list[Meeting],
+    target: str,
+    *,
+    past: bool,
+    force: bool = False,
 ) -> int:
     import datetime as dt
 
@@ -385,7 +392,7 @@ def _calendar(
     from kb.share.ics import calendar
 
     if target != STDOUT:
-        check_target(target, loc, option="--ics")
+        check_target(target, loc, option="--ics", force=force)
     if not meetings:
         if past:
             none = _("--ics {file}: no meeting to put in the calendar; nothing written")
@@ -396,7 +403,7 @@ def _calendar(
             )
         raise KbError(none.format(file=target))
     data = calendar(meetings, vocab, stamp=dt.datetime.now(dt.timezone.utc))
-    _write(target, data, loc, option="--ics")
+    _write(target, data, loc, option="--ics", force=force)
     if target != STDOUT:
         written = ngettext(
             "{n} meeting written to {file}", "{n} meetings written to {file}", len(meetings)
@@ -405,18 +412,28 @@ def _calendar(
     return 0
 
 
-def _write(target: str | None, data: bytes, loc: Location, *, option: str) -> None:
+def _write(
+    target: str | None, data: bytes, loc: Location, *, option: str, force: bool = False
+) -> None:
     """An export to its file (atomically), or to stdout as bytes, whole."""
     if target is None or target == STDOUT:
         import sys
 
+        if render.on_terminal():  # bytes as they are go to a file or a pipe only
+            from kb.text.shown import escaped
+
+            data = escaped(data.decode("utf-8", errors="replace")).encode("utf-8")
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     from kb.share.files import write_output
 
-    write_output(target, data, loc, option=option)
+    kept = write_output(target, data, loc, option=option, force=force)
+    if kept is not None:
+        render.note(
+            _("{file}: the former file is kept as {backup}").format(file=target, backup=kept)
+        )
 
 
 def export(
@@ -428,6 +445,7 @@ def export(
     since: str | None = None,
     until: str | None = None,
     year: int | None = None,
+    force: bool = False,
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
@@ -442,12 +460,12 @@ def export(
         if output not in (None, STDOUT):
             from kb.share.files import check_target
 
-            check_target(str(output), loc, option="--output")  # before any work
+            check_target(str(output), loc, option="--output", force=force)  # before any work
         filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
         return make_export(conn, loc, vocab, fmt=chosen, filters=filters, today=day)
 
     loc, _vocab, (data, count) = _answer(kb_dir, db, work)
-    _write(output, data, loc, option="--output")
+    _write(output, data, loc, option="--output", force=force)
     if output not in (None, STDOUT):
         written = ngettext("{n} recap written to {file}", "{n} recaps written to {file}", count)
         render.note(written.format(n=number(count), file=output))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from kb.i18n import N_, _, clock, day, ngettext, number
 from kb.recaps.vocab import Vocabulary
 from kb.search.hits import MARK_END, MARK_START, RecapHit, strip_marks
-from kb.text.shown import clean, one_line, squash
+from kb.text.shown import clean, escaped, one_line, squash
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -204,7 +204,7 @@ def _page(text: str, setting: tuple[str, str]) -> None:
 def _warn(line: str) -> None:
     from rich.text import Text
 
-    stderr().print(Text.assemble((_("warning: "), "yellow"), clean(line)))
+    stderr().print(Text.assemble((_("warning: "), "yellow"), escaped(line, line=True)))
 
 
 def _less() -> list[str] | None:
@@ -220,7 +220,7 @@ def _less() -> list[str] | None:
 def error(message: str) -> None:
     from rich.text import Text
 
-    stderr().print(Text.assemble((_("Error: "), "bold red"), clean(message)))
+    stderr().print(Text.assemble((_("Error: "), "bold red"), escaped(message, line=True)))
 
 
 def warnings(lines: list[str]) -> None:
@@ -230,7 +230,9 @@ def warnings(lines: list[str]) -> None:
 
     console = stderr()
     for line in lines:
-        console.print(Text.assemble((_("warning: "), "yellow"), clean(line), _(" (skipped)")))
+        console.print(
+            Text.assemble((_("warning: "), "yellow"), escaped(line, line=True), _(" (skipped)"))
+        )
 
 
 def as_json(data: Any) -> None:
@@ -299,7 +301,7 @@ def sync_summary(report: SyncReport) -> None:
 
     console = stderr()
     for line in report.problems:
-        console.print(Text(clean(line)))
+        console.print(Text(escaped(line, line=True)))
     stdout().print(
         ngettext(
             "{total} recaps indexed: {added} added, {updated} updated, {removed} removed, "
@@ -568,9 +570,10 @@ def _when(value: str) -> str:
 
 
 def raw(text: str) -> None:
-    """The file as it is; cleaned of control characters only when shown on a terminal."""
+    """The file as it is; on a terminal, what the terminal would act on (an escape
+    sequence, a bell, a right-to-left override) is shown as an escape instead."""
     out = _Output.capture.file if _Output.capture is not None else sys.stdout
-    out.write(clean(text) if on_terminal() else text)
+    out.write(escaped(text) if on_terminal() else text)
 
 
 # -- timeline, basins, actions ----------------------------------------------------------
@@ -921,7 +924,7 @@ def note(message: str) -> None:
     """A message for the person at the terminal (stderr): not data."""
     from rich.text import Text
 
-    stderr().print(Text(clean(message)))
+    stderr().print(Text(escaped(message, line=True)))
 
 
 def _field_text(key: str, value: Any, vocab: Vocabulary) -> str:

@@ -37,17 +37,20 @@ PARTS = 2  # on this kind of machine, stat scales with processes (not with threa
 RACY_NS = 2_000_000_000
 Files = dict[str, tuple[int, int]]  # relative path -> (size, mtime_ns)
 Row = tuple[str, int, int]  # relative path, size, mtime_ns
+# The size and mtime of a recap's name that cannot be stated (a link in a loop, a link
+# through a folder that cannot be searched): listed all the same, so that the sync
+# tries to read it and names it in one line, as any bad file, rather than fail the walk.
+UNSTATED = (-1, -1)
 
 
-def _walk(
-    kb_dir: str, prefix: str = "", *, below: bool = False
-) -> Iterator[tuple[str, os.stat_result]]:
-    """Each recap file below ``kb_dir`` and its stat (paths start with ``prefix``).
+def _walk(kb_dir: str, prefix: str = "", *, below: bool = False) -> Iterator[Row]:
+    """Each recap file below ``kb_dir``, its size and mtime (paths start with ``prefix``).
 
     Hidden folders (``.kb``, ``.git``) and files, and README.md, are not recaps.
     Symbolic links to folders are not followed (a link loop would never end). A file or
     a folder removed during the walk is not there; ``kb_dir`` itself too when ``below``
-    (a folder below the knowledge base's, found by the caller).
+    (a folder below the knowledge base's, found by the caller). A name that cannot be
+    stated is listed as ``UNSTATED``.
     """
     stack = [(prefix, kb_dir)]
     while stack:
@@ -67,11 +70,15 @@ def _walk(
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((prefix + name + "/", entry.path))
-                elif _is_recap(name) and entry.is_file():
+                elif _is_recap(name):
                     try:
-                        yield prefix + name, entry.stat()
+                        if entry.is_file():
+                            st = entry.stat()
+                            yield prefix + name, st.st_size, st.st_mtime_ns
                     except FileNotFoundError:
                         continue
+                    except OSError:  # a link in a loop, say: named by the sync
+                        yield (prefix + name, *UNSTATED)
 
 
 def _unreadable(folder: str, exc: OSError) -> ConfigError:
@@ -94,7 +101,7 @@ def _is_recap(name: str) -> bool:
 
 def scan(kb_dir: str | os.PathLike[str]) -> Files:
     """Every recap file below ``kb_dir``: relative path -> (size, mtime_ns)."""
-    return {path: (st.st_size, st.st_mtime_ns) for path, st in _walk(os.fspath(kb_dir))}
+    return {path: (size, mtime) for path, size, mtime in _walk(os.fspath(kb_dir))}
 
 
 def listing_file(index_file: str) -> str:
@@ -201,14 +208,16 @@ def _stat_rows(kb_dir: str, folder: int | None, names: list[str]) -> list[Row]:
                 if _is_recap(name):
                     append((name, st.st_size, st.st_mtime_ns))
             elif stat.S_ISDIR(st.st_mode):
-                inside = _walk(os.path.join(kb_dir, name), name + "/", below=True)
-                rows += ((p, s.st_size, s.st_mtime_ns) for p, s in inside)
+                rows += _walk(os.path.join(kb_dir, name), name + "/", below=True)
             elif stat.S_ISLNK(st.st_mode) and _is_recap(name):
                 st = os.stat(where, dir_fd=folder)  # a link to a file is the file
                 if stat.S_ISREG(st.st_mode):
                     append((name, st.st_size, st.st_mtime_ns))
         except FileNotFoundError:
             continue
+        except OSError:  # a link in a loop, say: the sync names it when it reads it
+            if _is_recap(name):
+                append((name, *UNSTATED))
     return rows
 
 

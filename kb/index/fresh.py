@@ -122,36 +122,40 @@ def _synced(
 
 
 def _asked(loc: Location, ask: Ask[T], problems: list[str], notes: list[str]) -> Answer[T]:
+    from kb.index.gate import reading
     from kb.index.schema import connect, vocabulary
 
-    conn = connect(loc.index_file)
-    try:
-        vocab = vocabulary(conn)
-        return Answer(vocab, ask(conn, vocab), problems, notes)
-    finally:
-        conn.close()
+    with reading(loc.index_file):  # no rebuild renames a file over it meanwhile
+        conn = connect(loc.index_file)
+        try:
+            vocab = vocabulary(conn)
+            return Answer(vocab, ask(conn, vocab), problems, notes)
+        finally:
+            conn.close()
 
 
 def _ask_early(loc: Location, pending: Pending, ask: Ask[T]) -> Answer[T] | None:
+    from kb.index.gate import reading
     from kb.index.schema import connect, vocabulary
     from kb.index.sync import outdated, settled, state, tidy
 
     if not os.path.exists(loc.index_file):
         return None
     try:
-        conn = connect(loc.index_file)
-        try:
-            conn.execute("BEGIN")  # the state and the answer from one view of the index
+        with reading(loc.index_file):  # no rebuild renames a file over it meanwhile
+            conn = connect(loc.index_file)
             try:
-                was = state(conn)
-                if outdated(loc, was):  # kb.yml edited, or another kb: no use asking it
-                    return None
-                vocab = vocabulary(conn)
-                value = ask(conn, vocab)
+                conn.execute("BEGIN")  # the state and the answer from one view of the index
+                try:
+                    was = state(conn)
+                    if outdated(loc, was):  # kb.yml edited, or another kb: no use asking it
+                        return None
+                    vocab = vocabulary(conn)
+                    value = ask(conn, vocab)
+                finally:
+                    conn.execute("COMMIT")
             finally:
-                conn.execute("COMMIT")
-        finally:
-            conn.close()
+                conn.close()
     except (KbError, sqlite3.DatabaseError):
         return None  # asked again after the sync, which says what is wrong if it still is
     report = settled(loc, was, pending.result())

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from kb.config import leads_out
 from kb.errors import RecapError
 from kb.i18n import _
 from kb.text.shown import printable
@@ -75,6 +76,14 @@ def prepare(
     problem = _misnamed(shown, path)
     if problem is not None:
         return Prepared(path, problem=problem)
+    if not vocab.links_outside and leads_out(kb_dir, path):
+        return Prepared(
+            path,
+            problem=_(
+                "{path}: a link to {target}, outside the knowledge base: not read "
+                "(read_links_outside: true in kb.yml reads it)"
+            ).format(path=shown, target=os.path.realpath(shown)),
+        )
     try:
         with open(shown, "rb") as handle:
             data = handle.read()

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -14,6 +15,7 @@ from kb.config import Location
 from kb.errors import ConfigError, RecapError
 from kb.i18n import _
 from kb.index.folder import RACY_NS, files, listing_file, snapshot
+from kb.index.gate import reading
 from kb.index.schema import (
     A_FOLDER,
     SQLITE_FULL,
@@ -39,7 +41,9 @@ if TYPE_CHECKING:
 
 
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "8"
+# 9: word vectors (main's 8) and links out of the folder read only if kb.yml says so
+# (audit's 8): an index either branch made as "8" is made again.
+INDEXER = "9"
 
 BATCH = 500
 REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile
@@ -74,6 +78,8 @@ def _stat_key(path: str) -> str:
         st = os.stat(path)
     except FileNotFoundError:
         return "absent"
+    except OSError as exc:  # a link in a loop, say: reading it says what is wrong
+        return f"unreadable:{exc.errno}"
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
@@ -114,18 +120,19 @@ def _sync_or_build(
     if rebuild or not os.path.exists(loc.index_file):
         return _build(loc, progress, seen)
     for attempt in range(1, REOPEN + 1):
-        conn = connect(loc.index_file)
-        try:
-            if meta_text(conn, "vocabulary_stat") != _data_key(loc):
-                break
-            return _sync(conn, loc, rebuild=False, progress=progress, seen=seen)
-        except sqlite3.OperationalError as exc:
-            # Another kb renamed a rebuilt index over the file this one had open (it
-            # waited for this one's lock, so nothing was lost): the new file is the index.
-            if attempt == REOPEN or not _moved(exc):
-                raise
-        finally:
-            conn.close()
+        with reading(loc.index_file):  # no rebuild renames a file over it meanwhile
+            conn = connect(loc.index_file)
+            try:
+                if meta_text(conn, "vocabulary_stat") != _data_key(loc):
+                    break
+                return _sync(conn, loc, rebuild=False, progress=progress, seen=seen)
+            except sqlite3.OperationalError as exc:
+                # Another kb renamed a rebuilt index over the file this one had open (a
+                # kb that does not wait for kb.index.gate): the new file is the index.
+                if attempt == REOPEN or not _moved(exc):
+                    raise
+            finally:
+                conn.close()
     # kb.yml edited, or an index made by another version of kb: every recap again,
     # into a fresh file (much faster than deleting every row of the old one).
     return _build(loc, progress, seen)
@@ -242,7 +249,13 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
     if os.path.isdir(loc.index_file):  # no file can be renamed over it
         raise ConfigError(_(A_FOLDER).format(path=loc.index_file))
     fresh = loc.db.with_name(f"{loc.db.name}.new-{os.getpid()}")
-    fresh.unlink(missing_ok=True)
+    try:
+        os.makedirs(fresh.parent, exist_ok=True)
+        fresh.unlink(missing_ok=True)
+    except OSError as exc:  # a folder that cannot be written: read-only, say
+        raise _cannot_write(loc, exc.strerror or str(exc)) from None
+    seen = seen or snapshot(loc.folder, listing_file(loc.index_file))
+    made_from = (_data_key(loc), seen[1])
     try:
         conn = connect(fresh)
         try:
@@ -256,35 +269,59 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
         try:
             with open(fresh, "rb+") as handle:
                 os.fsync(handle.fileno())
-            _replace(fresh, loc.db)
+            _replace(fresh, loc.db, lambda: _caught_up(fresh, loc, made_from, report))
         except OSError as exc:  # a full disk, or an index file that cannot be replaced
             why = exc.strerror or str(exc)
             raise (_full if exc.errno == errno.ENOSPC else _cannot_write)(loc, why) from None
     finally:
-        fresh.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # what went wrong was said above
+            fresh.unlink(missing_ok=True)
     return report
 
 
-def _replace(fresh: Path, db: Path) -> None:
-    """Rename ``fresh`` over ``db`` while holding ``db``'s write lock, so no other kb is
-    writing it, and drop any journal a killed sync left: it belongs to the old file and
-    would be played back into the new one."""
-    old = None
-    if db.exists():
-        try:
-            old = sqlite3.connect(db, timeout=10, isolation_level=None)
-            old.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError:  # a damaged old index: nothing to wait for
-            if old is not None:
-                old.close()
-            old = None
+def _caught_up(
+    fresh: Path, loc: Location, made_from: tuple[str, bytes], report: SyncReport
+) -> None:
+    """The fresh file brought in line with the folder as it is now, just before the
+    rename: a command that synced the old index after this rebuild took its snapshot,
+    then asks the index, must not read a file older than what it synced. ``made_from``:
+    the kb.yml and the folder the file was made from."""
+    now = snapshot(loc.folder, listing_file(loc.index_file))
+    if (_data_key(loc), now[1]) == made_from:
+        return  # nothing changed since
+    conn = connect(fresh)
     try:
-        os.replace(fresh, db)
+        report.problems = _sync(conn, loc, rebuild=False, progress=None, seen=now).problems
+    finally:
+        conn.close()
+
+
+def _replace(fresh: Path, db: Path, last: Callable[[], None] = lambda: None) -> None:
+    """Rename ``fresh`` over ``db`` when no kb has a connection to ``db`` open
+    (kb.index.gate: one opened before would take the new file's journal for its own),
+    after ``last`` (which then has the index to itself), and drop any journal a killed
+    sync left: it belongs to the old file and would be played back into the new one.
+    This process has no connection to ``db`` open either: Windows refuses to rename
+    over an open file."""
+    from kb.index.gate import replacing
+
+    with replacing(os.fspath(db)):
+        last()
+        _rename(fresh, db)
         for suffix in ("-journal", "-wal", "-shm"):
             db.with_name(db.name + suffix).unlink(missing_ok=True)
-    finally:
-        if old is not None:
-            old.close()
+
+
+def _rename(fresh: Path, db: Path) -> None:
+    """``os.replace``; on Windows, where another process's open connection refuses it
+    (and kb.index.gate has no lock to wait on), tried again for up to ten seconds."""
+    for _attempt in range(100 if os.name == "nt" else 0):
+        try:
+            os.replace(fresh, db)
+            return
+        except PermissionError:
+            time.sleep(0.1)
+    os.replace(fresh, db)
 
 
 def tidy(index_file: str) -> None:

@@ -62,8 +62,12 @@ def fill(
 def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list[str]) -> int:
     """Copy the vectors an older index has for these digests; how many it had. An old
     index without vectors, or damaged, has none to give."""
+    from kb.index.gate import reading
+
     copied = 0
-    with contextlib.suppress(sqlite3.Error):
+    # Under kb.index.gate's shared lock, as every connection to a live index: no other
+    # rebuild renames a file over it while this one reads it.
+    with contextlib.suppress(sqlite3.Error), reading(os.fspath(path)):
         old = sqlite3.connect(f"{os.path.abspath(path)}", timeout=10)
         try:
             for start in range(0, len(digests), 500):

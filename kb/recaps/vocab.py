@@ -44,6 +44,9 @@ class Vocabulary(NamedTuple):
     actions: tuple[Action, ...] = ()
     # term -> what it stands for ("HD" -> ("Helpdesk",)), as written in kb.yml
     glossary: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # kb.yml's read_links_outside: whether a recap that is a link to a file outside the
+    # knowledge-base folder is read (never by default: the web site would publish it).
+    links_outside: bool = False
 
     def basin(self, slug: str) -> Basin | None:
         return next((b for b in self.basins if b.slug == slug), None)
@@ -97,6 +100,7 @@ class Vocabulary(NamedTuple):
                 for a in self.actions
             ],
             "glossary": {term: list(expansions) for term, expansions in self.glossary},
+            LINKS_OUTSIDE: self.links_outside,
         }
 
     @classmethod
@@ -110,12 +114,14 @@ class Vocabulary(NamedTuple):
                 for a in data.get("actions", ())
             ),
             glossary=tuple((t, tuple(e)) for t, e in data.get("glossary", {}).items()),
+            links_outside=bool(data.get(LINKS_OUTSIDE, False)),
         )
 
 
 DEFAULTS_FILE = os.path.join(os.path.dirname(__file__), "defaults.yml")
 FilePath = str | os.PathLike[str]
-KNOWN_KEYS = ("basins", "actions", "glossary")
+LINKS_OUTSIDE = "read_links_outside"
+KNOWN_KEYS = ("basins", "actions", "glossary", LINKS_OUTSIDE)
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +132,7 @@ def defaults() -> Vocabulary:
 
 def load_vocabulary(path: FilePath) -> Vocabulary:
     """Read ``kb.yml`` (if it exists) over the defaults. Raises ConfigError naming the field."""
-    if not os.path.exists(path):
+    if not os.path.lexists(path):  # a link in a loop is not "no kb.yml": it is named
         return defaults()
     return _from_data(path, _read_yaml(path), base=defaults())
 
@@ -139,6 +145,12 @@ def _read_yaml(path: FilePath) -> Any:
             return yaml.load(handle.read(), Loader=yaml.CSafeLoader)
     except UnicodeDecodeError:
         raise ConfigError(_("{path}: not UTF-8 text").format(path=path)) from None
+    except FileNotFoundError:  # removed since it was seen, or a link to nothing: none
+        return None
+    except OSError as exc:
+        raise ConfigError(
+            _("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or _("cannot be parsed")
@@ -179,7 +191,12 @@ def _from_data(path: FilePath, data: Any, base: Vocabulary | None) -> Vocabulary
     glossary = _parse_glossary(path, data["glossary"]) if "glossary" in data else None
     if glossary is None:
         glossary = base.glossary if base else ()
-    return Vocabulary(basins=basins, actions=actions, glossary=glossary)
+    links = data.get(LINKS_OUTSIDE, False)
+    if not isinstance(links, bool):
+        raise ConfigError(
+            _("{path}: {key}: expected true or false").format(path=path, key=LINKS_OUTSIDE)
+        )
+    return Vocabulary(basins=basins, actions=actions, glossary=glossary, links_outside=links)
 
 
 def _parse_basins(path: FilePath, raw: Any) -> tuple[Basin, ...]:

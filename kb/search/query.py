@@ -18,8 +18,25 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from kb.errors import UsageError
+from kb.i18n import _, number
 from kb.index.fts import FORM_COLUMNS, STEM_COLUMNS, WORD_COLUMNS
 from kb.text import french
+
+# The longest query kb reads, in characters (the web page's box keeps as many): a
+# longer one is refused in one line, so that a search's work stays bounded (each word
+# may be looked up for "did you mean", and matched in every section shown).
+MAX_QUERY = 500
+
+
+def check_length(text: str) -> None:
+    """Refuse a query longer than ``MAX_QUERY`` characters (a page pasted by mistake)."""
+    if len(text) > MAX_QUERY:
+        raise UsageError(
+            _("the query has {n} characters; kb searches at most {most}: shorten it").format(
+                n=number(len(text)), most=number(MAX_QUERY)
+            )
+        )
 
 
 class Features(NamedTuple):
@@ -494,11 +511,16 @@ def _glossary_run(
     """The longest run of plain words from ``start`` that is a glossary entry."""
     best = None
     keys: tuple[str, ...] = ()
+    # No run longer than the longest entry can be one: the cost stays linear in the
+    # number of words, however long the query.
+    longest = max((len(s.key) for group in groups for s in group), default=0)
     for end in range(start, len(words)):
         word = words[end]
         if word.quoted or word.prefix or word.negated != words[start].negated:
             break
         keys += word.keys
+        if len(keys) > longest:
+            break
         for group in groups:
             if any(s.key == keys for s in group):
                 best = (end + 1, group)

@@ -30,6 +30,7 @@ from kb.search.query import (
     Term,
     Word,
     build,
+    check_length,
     expression,
     parse,
 )
@@ -38,6 +39,9 @@ from kb.search.snippets import Matcher, mark, snippet
 from kb.text import french
 from kb.text.fold import strip_accents
 
+# Words of one query looked up for "did you mean" (each lookup reads every word of the
+# index that could be close); the others are said to be in no recap.
+CLOSE_LOOKUPS = 8
 FALLBACK_NOTE = N_("No recap has all of these words; showing recaps with some of them.")
 
 
@@ -70,6 +74,7 @@ def search(
     ``text`` may hold inline filters (``basin:sud``); they narrow ``filters`` (a filter
     given both ways must agree). Raises UsageError when there is no word to look for.
     """
+    check_length(text)
     parsed = parse(text, features)
     filters = _merge(filters or Filters(), inline_filters(vocab, parsed))
     words = list(parsed.words)
@@ -260,10 +265,16 @@ class _Query:
         of the words to look at (all by default)."""
         out, notes = list(words), []
         positive = sum(not w.negated for w in words)
+        looked = 0
         for i, word in enumerate(words):
             if word.negated or not word.plain or word.forms or (only is not None and i not in only):
                 continue
             if self.exists(self.term(word)):
+                continue
+            looked += 1
+            if looked > CLOSE_LOOKUPS:  # each lookup reads the index's words: bounded
+                if positive > 1:
+                    notes.append(_("{word}: in no recap.").format(word=word.text))
                 continue
             close = close_words(self.conn, word.keys[0])
             if close.best:

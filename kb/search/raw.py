@@ -16,6 +16,9 @@ def search(
 ) -> list[RecapHit]:
     """Recaps that match the FTS5 query ``text`` as written, best first, with their
     matching sections; its syntax errors become a UsageError."""
+    from kb.search.query import check_length
+
+    check_length(text)
     filters = filters or Filters()
     where, params = where_clause(filters)
     title = f"highlight(recaps_fr, 0, '{MARK_START}', '{MARK_END}') AS title"

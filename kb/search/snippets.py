@@ -36,6 +36,20 @@ class Matcher:
         self.words = {a.tokens[0] for _, a in self.alts if a.kind == "word" and a.tokens}
         self.stems = {a.tokens[0] for _, a in self.alts if a.kind == "stem" and a.tokens}
         self.prefixed = any(a.prefix for _, a in self.alts)
+        # The alternatives that can start at a token, by its word or stem (and, for a
+        # prefix, by what it starts with): a token is tried against these only, so the
+        # cost of a text does not grow with the length of the query (a pasted page).
+        self.starting: dict[tuple[str, str], list[int]] = {}
+        self.prefixes: dict[tuple[str, str], list[int]] = {}
+        self.always: list[int] = []  # none: a phrase with no token
+        for n, (_, alt) in enumerate(self.alts):
+            if not alt.tokens:
+                self.always.append(n)
+            elif alt.prefix and len(alt.tokens) == 1:
+                self.prefixes.setdefault((alt.kind, alt.tokens[0]), []).append(n)
+            else:
+                self.starting.setdefault((alt.kind, alt.tokens[0]), []).append(n)
+        self.longest_prefix = max((len(kind_token[1]) for kind_token in self.prefixes), default=0)
 
     def spans(self, text: french.Analysis) -> list[Span]:
         found = []
@@ -49,11 +63,26 @@ class Matcher:
                 or (self.forms and token.group >= 0)
             ):
                 continue
-            for term, alt in self.alts:
+            for n in self._candidates(text, token):
+                term, alt = self.alts[n]
                 last = self._match(text, i, alt)
                 if last is not None:
                     found.append(Span(i, last, term))
         return found
+
+    def _candidates(self, text: french.Analysis, token: french.Token) -> list[int]:
+        """The alternatives that may start at ``token``, in the query's order: every one
+        :meth:`_match` could accept there, found by lookups rather than tried in turn."""
+        found = list(self.always)
+        for kind, have in (("word", token.word), ("stem", token.stem)):
+            found += self.starting.get((kind, have), ())
+            for size in range(1, min(len(have), self.longest_prefix) + 1):
+                found += self.prefixes.get((kind, have[:size]), ())
+        if self.forms and token.group >= 0:  # an inclusive form matches its whole group
+            for form in text.groups[token.group].forms:
+                found += self.starting.get(("word", form), ())
+                found += self.prefixes.get(("word", form), ())
+        return sorted(set(found)) if len(found) > 1 else found
 
     def _match(self, text: french.Analysis, i: int, alt: Alt) -> int | None:
         tokens = text.tokens
@@ -109,12 +138,7 @@ def _best_window(analysis: french.Analysis, spans: list[Span], size: int) -> int
     terms, started at the sentence that holds its first match if it is close, else a
     few tokens before that match."""
     tokens = analysis.tokens
-    best = -1
-    start_at = 0
-    for start in range(0, len(tokens) - size + 1):
-        score = len({s.term for s in spans if start <= s.first and s.last < start + size})
-        if score > best:
-            best, start_at = score, start
+    start_at = _most_terms(spans, len(tokens) - size + 1, size)
     inside = [s.first for s in spans if start_at <= s.first and s.last < start_at + size]
     if not inside:
         return start_at
@@ -126,6 +150,36 @@ def _best_window(analysis: french.Analysis, spans: list[Span], size: int) -> int
         ):
             return min(start, len(tokens) - size)
     return min(max(start_at, first - 4), len(tokens) - size)
+
+
+def _most_terms(spans: list[Span], starts: int, size: int) -> int:
+    """The first of ``starts`` windows of ``size`` tokens with the most distinct terms
+    whole inside it. One pass: a span enters the window when its last token does and
+    leaves when its first token does (not a count of every span at every start, which
+    grows as the text times its matches)."""
+    entering = sorted(range(len(spans)), key=lambda k: spans[k].last)
+    leaving = sorted(range(len(spans)), key=lambda k: spans[k].first)
+    inside = [False] * len(spans)
+    counts: dict[int, int] = {}
+    best, start_at, entered, left = -1, 0, 0, 0
+    for start in range(starts):
+        while left < len(leaving) and spans[leaving[left]].first < start:
+            k = leaving[left]
+            left += 1
+            if inside[k]:
+                inside[k] = False
+                counts[spans[k].term] -= 1
+                if not counts[spans[k].term]:
+                    del counts[spans[k].term]
+        while entered < len(entering) and spans[entering[entered]].last < start + size:
+            k = entering[entered]
+            entered += 1
+            if spans[k].first >= start:  # one that started before the window never enters
+                inside[k] = True
+                counts[spans[k].term] = counts.get(spans[k].term, 0) + 1
+        if len(counts) > best:
+            best, start_at = len(counts), start
+    return start_at
 
 
 def _render(

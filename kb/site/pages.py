@@ -130,13 +130,16 @@ def make(
     from kb.timeline.entries import timeline
     from kb.web import app
 
-    recaps = list_recaps(conn)
+    hidden = app.unpublished(conn, loc, vocab)  # links out of the folder, if read at all
+    recaps = [row for row in list_recaps(conn) if row["id"] not in hidden]
     if not recaps:
         raise KbError(
             _("{folder}: no recap to put on the site; nothing written").format(folder=loc.folder)
         )
     # The calendar file is linked at the foot of every page when there is one to link.
-    meetings = agenda(conn, filters=Filters(), today=today, past=True)
+    meetings = app.without(
+        hidden, agenda(conn, filters=Filters(), today=today, past=True), "announced_by", "recap"
+    )
     downloads = [(f"/{CSV}", _SHEET)] + ([(f"/{ICS}", _CALENDAR)] if meetings else [])
     links = Links()
     env = app.environment(os.path.join(HERE, "templates"))
@@ -155,6 +158,8 @@ def make(
         filters = _filters(params)
         if path.startswith("/recaps/"):
             meta = get_recap(conn, loc, path.removeprefix("/recaps/"))
+            if not app.published(loc, vocab, meta["path"]):
+                return  # a link to a file outside the folder (kb.yml's read_links_outside)
             try:
                 context = app.recap_page(loc, meta, render_markdown)
             except OSError as exc:
@@ -165,17 +170,19 @@ def make(
                 ) from None
             render("site_recap.html", here, "recap", today=today.isoformat(), **context)
         elif path == "/":
-            found = app.results(conn, vocab, "", filters)
+            found = app.results(conn, vocab, "", filters, loc)
             render("site_home.html", here, "home", **app.home_page(found))
         elif path == "/timeline":
-            entries = timeline(conn, vocab, filters=filters, today=today)
+            entries = app.without(hidden, timeline(conn, vocab, filters=filters, today=today), "id")
             render("timeline.html", here, "timeline", filters=filters, entries=entries)
         elif path == "/agenda":
             meetings = agenda(conn, filters=filters, today=today, past=True)
+            meetings = app.without(hidden, meetings, "announced_by", "recap")
             context = app.agenda_page(meetings, today)
             render("agenda.html", here, "agenda", filters=filters, **context)
         elif path == "/agenda.ics":
             meetings = agenda(conn, filters=filters, today=today, past=True)
+            meetings = app.without(hidden, meetings, "announced_by", "recap")
             if meetings:  # a calendar has at least one event (RFC 5545)
                 files[here] = calendar(meetings, vocab, stamp=_stamp(meetings))
 
@@ -193,7 +200,8 @@ def make(
             page(path, dict(params))
         done |= todo
         todo = links.wanted - done
-    files[CSV] = to_csv(exported(conn, loc, vocab, filters=Filters()))
+    rows = [row for row in exported(conn, loc, vocab, filters=Filters()) if row["id"] not in hidden]
+    files[CSV] = to_csv(rows)
     for name, source in STATIC.items():
         with open(source, "rb") as handle:
             files[name] = handle.read()

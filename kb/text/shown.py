@@ -1,4 +1,4 @@
-"""Text as it is shown: control characters removed, whitespace tidied."""
+"""Text as it is shown: control characters removed or escaped, whitespace tidied."""
 
 from __future__ import annotations
 
@@ -13,6 +13,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _SPACES = re.compile(r"\s+")
 
+# What a terminal acts on rather than shows: C0 controls (but a tab, a newline and the
+# carriage return of a CRLF line end), DEL, C1 (escape sequences, a bell, a screen
+# clear), and the bidirectional controls that reorder what follows them (a name with
+# U+202E shows "evil\u202edm.txt.md" as if it ended in .txt).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_ACTIVE = re.compile(f"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
+# In a message (one line by design), newlines and tabs too: a name cannot split it.
+_ACTIVE_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+
 
 def clean(text: str) -> str:
     """Text safe to show on a terminal: control characters (escape sequences) removed."""
@@ -26,6 +35,24 @@ def clean(text: str) -> str:
 def _control_table(codec: str) -> bytes:
     """Each byte of a character ``clean`` removes to 1, any other to 0."""
     return byte_table(codec, lambda byte, char: 1 if _CONTROL.match(char) else 0)
+
+
+def escaped(text: str, *, line: bool = False) -> str:
+    """Text for a terminal with what it would act on shown as an escape (``\\x1b``,
+    ``\\u202e``) rather than removed: the reader sees that it is there. ``line``: a
+    message, whose newlines and tabs are escaped too (a file name may hold them)."""
+    return (_ACTIVE_IN_LINE if line else _ACTIVE).sub(_escape, text)
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def squash(text: str) -> str:

@@ -36,7 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kb import config
-from kb.config import Location
+from kb.config import Location, leads_out
 from kb.errors import KbError, NotFoundError, UsageError
 from kb.i18n import _, language
 from kb.index.fresh import answer
@@ -44,12 +44,14 @@ from kb.recaps.vocab import Vocabulary
 from kb.search.facets import Facets, facets
 from kb.search.filters import Filters
 from kb.search.hits import MARK_END, MARK_START, RecapHit
+from kb.search.query import MAX_QUERY
+from kb.text.shown import escaped
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHOWN = 50  # recaps on a page of results
 SECTIONS_SHOWN = 3  # matching sections under each result, as `kb search` shows
 MATCHING = 10_000  # recaps counted for the facets
-QUERY_LENGTH = 500
+QUERY_LENGTH = MAX_QUERY  # a longer query is cut there
 _ID = re.compile(r"[0-9a-z][0-9a-z-]{0,200}")  # recap ids are <date>-<basin slug>
 HEADERS = {
     # No script may run, whatever a recap holds; styles and images from the site only.
@@ -119,9 +121,48 @@ class Results:
     notes: list[str] = field(default_factory=list)
 
 
-def results(conn: sqlite3.Connection, vocab: Vocabulary, query: str, filters: Filters) -> Results:
+def published(loc: Location, vocab: Vocabulary, path: str) -> bool:
+    """Whether the recap file ``path`` may be on a web page: never one that is a link to
+    a file outside the folder, which kb.yml may let kb read (read_links_outside), but
+    which a web site would publish (a link to /etc/passwd, say)."""
+    return not (vocab.links_outside and leads_out(loc.folder, path))
+
+
+def unpublished(conn: sqlite3.Connection, loc: Location, vocab: Vocabulary) -> set[str]:
+    """The ids of the recaps no web page shows (:func:`published`): none unless kb.yml
+    lets kb read links to files outside the folder."""
+    if not vocab.links_outside:
+        return set()
+    rows = conn.execute("SELECT id, path FROM recaps")
+    return {row[0] for row in rows if not published(loc, vocab, row[1])}
+
+
+def without(hidden: set[str], items: list[T], *ids: str) -> list[T]:
+    """``items`` (timeline entries, meetings) but those whose attributes ``ids`` name
+    a recap of ``hidden``."""
+    if not hidden:
+        return items
+    return [item for item in items if not any(getattr(item, a) in hidden for a in ids)]
+
+
+def results(
+    conn: sqlite3.Connection,
+    vocab: Vocabulary,
+    query: str,
+    filters: Filters,
+    loc: Location | None = None,
+) -> Results:
     """The home page's answer: the latest recaps of ``filters`` without a query, else the
-    query's hits; with the counts per basin, action and year."""
+    query's hits; with the counts per basin, action and year. With ``loc``, only the
+    recaps that may be published (:func:`published`)."""
+    found = _results(conn, vocab, query, filters)
+    if loc is not None and vocab.links_outside:
+        found.hits = [hit for hit in found.hits if published(loc, vocab, hit.path)]
+        found.recaps = [row for row in found.recaps if published(loc, vocab, row["path"])]
+    return found
+
+
+def _results(conn: sqlite3.Connection, vocab: Vocabulary, query: str, filters: Filters) -> Results:
     if not query:
         from kb.search.lookup import list_recaps
 
@@ -197,7 +238,9 @@ class Site:
         with self.lock:
             done = answer(self.loc, question)
         for problem in done.problems:
-            log.warning("%s", _("{problem} (skipped)").format(problem=problem))
+            # A file's name may hold a newline or a right-to-left override: escaped.
+            shown = escaped(problem, line=True)
+            log.warning("%s", _("{problem} (skipped)").format(problem=shown))
         return done.vocab, done.value
 
     def page(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
@@ -216,7 +259,7 @@ class Site:
         query = " ".join(params.get("q", "").split())[:QUERY_LENGTH]
 
         def question(conn: sqlite3.Connection, vocab: Vocabulary) -> Results:
-            return results(conn, vocab, query, _filters(vocab, params))
+            return results(conn, vocab, query, _filters(vocab, params), self.loc)
 
         try:
             vocab, found = self.ask(question)
@@ -245,6 +288,8 @@ class Site:
             vocab, (meta, related) = self.ask(question)
         except NotFoundError:
             raise HTTPException(404) from None
+        if not published(self.loc, vocab, meta["path"]):
+            raise HTTPException(404)
         if meta["id"] != ref:  # a unique prefix of the id: the page's own address
             return RedirectResponse(request.url_for("recap", recap_id=meta["id"]).path, 302)
         try:
@@ -268,7 +313,8 @@ class Site:
 
         def question(conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[Filters, list[Entry]]:
             filters = _filters(vocab, request.query_params, year=False)
-            return filters, build(conn, vocab, filters=filters, today=day)
+            entries = build(conn, vocab, filters=filters, today=day)
+            return filters, without(unpublished(conn, self.loc, vocab), entries, "id")
 
         vocab, (filters, entries) = self.ask(question)
         return self.page("timeline.html", vocab=vocab, filters=filters, entries=entries)
@@ -299,7 +345,9 @@ class Site:
 
         def question(conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[Filters, list[Any]]:
             filters = _filters(vocab, request.query_params, action=False, year=False)
-            return filters, agenda(conn, filters=filters, today=day, past=True)
+            meetings = agenda(conn, filters=filters, today=day, past=True)
+            hidden = unpublished(conn, self.loc, vocab)
+            return filters, without(hidden, meetings, "announced_by", "recap")
 
         return self.ask(question)
 

@@ -343,3 +343,49 @@ def test_open_without_an_editor_or_when_it_fails(
     assert result.exit_code == 2
     assert result.stderr == "Error: no editor: set VISUAL or EDITOR (export EDITOR=nano)\n"
     assert run("open", "zzz").stderr.startswith("Error: no recap 'zzz'")
+
+
+# What a recap may hold that a terminal would act on: a title set by OSC, a bell, a
+# screen clear, a CSI in C1 (U+009B), and a right-to-left override.
+ACTIVE = "Salle \x1b]0;pwned\x07 \x1b[2J efface \x9b31m c1 \u202e fin"
+ACTIVE_SHOWN = "Salle \\x1b]0;pwned\\x07 \\x1b[2J efface \\x9b31m c1 \\u202e fin"
+# The same in YAML (double quotes: \e is ESC, \a is BEL), for a field the CSV exports.
+ACTIVE_YAML = '"Salle \\e]0;pwned\\a \\e[2J efface \\x9b31m c1 \\u202e fin"'
+
+
+def test_what_a_terminal_would_act_on_is_shown_escaped_and_written_raw_elsewhere(
+    empty_kb: Path, tmp_path: Path
+) -> None:
+    recap = empty_kb / "2025-01-01-sud.md"
+    recap.write_text(
+        f"---\ndate: 2025-01-01\nbasin: sud\nnext_meeting_place: {ACTIVE_YAML}\n---\n"
+        f"# Un titre\n\n{ACTIVE}\n"
+    )
+    (empty_kb / "nom\ncoupé.md").write_text("pas une fiche\n")
+    (empty_kb / "evil\u202edm.txt.md").write_text("pas une fiche\n")
+    where = ("--kb-dir", str(empty_kb))
+    for args in (
+        ["show", "--raw", "2025-01-01-sud", "--no-pager"],
+        ["export", "--format", "md"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "jsonl"],
+    ):
+        status, shown = kb_on_terminal(tmp_path, *args, *where, KB_PAGER="cat")
+        assert status == 0, shown
+        body = ANSI.sub("", shown)  # kb's own styles aside
+        for raw in ("\x1b]", "\x07", "\x1b[2J", "\x9b", "\u202e", "\n" + "coupé"):
+            assert raw not in body, (args, raw, body)
+        if args[-1] != "jsonl":  # JSON writes the controls as \u001b itself
+            assert ACTIVE_SHOWN in body, (args, body)
+        # The warnings name the odd files on one line each, escaped.
+        assert f"{empty_kb}/nom\\ncoupé.md: no frontmatter" in body
+        assert f"{empty_kb}/evil\\u202edm.txt.md: no frontmatter" in body
+        piped = subprocess.run(
+            [sys.executable, "-m", "kb", *args, *where], capture_output=True, check=False
+        )
+        assert piped.returncode == 0
+        if args[0] == "show":  # to a pipe or a file: the bytes as they are
+            assert piped.stdout == recap.read_bytes()
+        elif args[-1] != "jsonl":
+            assert ACTIVE.encode() in piped.stdout
+        assert len(piped.stderr.decode().splitlines()) == 2  # a warning a name, one line

@@ -24,7 +24,13 @@ from benchmarks.generate import generate
 # The long run (docs/guarantees.md): more examples, and more of the tests' own loops.
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 # What a clean run leaves beside the index; anything else there is a stray file.
-CLEAN = {".gitignore", "index.sqlite", "index.sqlite.listing"}
+CLEAN = {
+    ".gitignore",
+    "index.sqlite",
+    "index.sqlite.listing",
+    "index.sqlite.lock",
+    "index.sqlite.queue",
+}
 
 
 def shared(share: int = 1) -> settings:

@@ -181,3 +181,100 @@ def test_a_folder_removed_while_it_is_walked_is_not_there(
     # ... and the walk kb add does (from the top).
     write_recap(sub / "2019", date="2019-01-01")
     assert len(scan(kb_dir)) == 5
+
+
+def test_a_rebuild_renames_its_file_only_when_no_connection_to_the_old_one_is_open(
+    kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection opened before the rename, used after it, would take the new file's
+    journal for its own (kb.index.gate): the rename waits for it to close."""
+    from kb.index.fresh import answer
+
+    loc = locate(kb_dir)
+    sync(loc)
+    events: list[str] = []
+    opened, renamed = threading.Event(), threading.Event()
+    real = os.replace
+
+    def replace(src: str, dst: str) -> None:  # the real rename, seen
+        real(src, dst)
+        if os.fspath(dst) == loc.index_file:
+            events.append("renamed")
+            renamed.set()
+
+    monkeypatch.setattr(os, "replace", replace)
+
+    def count(conn: object, vocab: object) -> int:
+        opened.set()
+        renamed.wait(2)  # with no gate, the rebuild renames meanwhile
+        events.append("asked")
+        return int(conn.execute("SELECT count(*) FROM recaps").fetchone()[0])  # type: ignore[attr-defined]
+
+    with ThreadPoolExecutor(2) as pool:
+        reader = pool.submit(answer, loc, count)
+        assert opened.wait(30)
+        write_recap(kb_dir, date="2026-01-15", basin="nord")  # the rebuild's file has 6
+        rebuild = pool.submit(sync, loc, rebuild=True)
+        assert reader.result().value == 5  # the old file, whole
+        assert rebuild.result().total == 6
+    assert events == ["asked", "renamed"]
+    assert answer(loc, count).value == 6  # and the next one reads the new file
+
+
+def test_a_rebuild_does_not_rename_a_file_older_than_what_a_search_synced(kb_dir: Path) -> None:
+    """A search syncs, then asks: a rebuild that took its snapshot before a recap was
+    written, and renamed its file in between, would hide that recap from the search."""
+    loc = locate(kb_dir)
+    sync(loc)
+    seen = snapshot(loc.folder, listing_file(loc.index_file))  # the rebuild's, taken first
+    path = write_recap(kb_dir, date="2026-01-15", basin="nord", body="# Neuf\n\nzorglub.\n")
+    assert sync(loc).added == 1  # a search's sync: the index has it
+    report = sync(loc, rebuild=True, seen=seen)  # ... then the rebuild renames its file
+    assert "2026-01-15-nord" in indexed(loc.db)
+    assert (report.problems, report.total) == ([], 5)  # what its own snapshot held
+    path.unlink()
+    sync(loc, rebuild=True, seen=snapshot(loc.folder))
+    assert "2026-01-15-nord" not in indexed(loc.db)
+
+
+def test_searches_during_a_rebuild_loop_and_edits_never_fail(tmp_path: Path) -> None:
+    """The audit's run (issue 26): searchers, a rebuild loop and an editor at once. A
+    search that meets an index being replaced answers from one file, never an error."""
+    recaps = tmp_path / "recaps"
+    generate(100, recaps)
+    where = ["--kb-dir", str(recaps)]
+    no_trouble(kb("index", *where))
+    stop = threading.Event()
+    searched: list[Done] = []
+
+    def search(n: int) -> None:
+        for i in range(6 * ROUNDS):
+            word = ("bassin", "atelier", "helpdesk")[(n + i) % 3]
+            done = no_trouble(kb("search", word, "--json", "--limit", "3", *where))
+            assert done.stderr == "" and json.loads(done.stdout), done.stderr
+            searched.append(done)
+
+    def rebuild() -> None:
+        while not stop.is_set():
+            no_trouble(kb("index", "--rebuild", *where))
+
+    def edit() -> None:
+        names = sorted(recaps.glob("*.md"))
+        i = 0
+        while not stop.is_set():
+            with open(names[i % len(names)], "a", encoding="utf-8") as out:
+                out.write(f"\nmot{i}\n")
+            i += 1
+            stop.wait(0.05)
+
+    with ThreadPoolExecutor(6) as pool:
+        loops = [pool.submit(rebuild), pool.submit(edit)]
+        try:
+            for job in [pool.submit(search, n) for n in range(4)]:
+                job.result()
+        finally:
+            stop.set()
+        for job in loops:
+            job.result()
+    assert len(searched) == 4 * 6 * ROUNDS
+    print(f"{len(searched)} searches during rebuilds and edits, no error")  # pytest -rP

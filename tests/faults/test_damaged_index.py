@@ -221,3 +221,20 @@ def test_a_full_disk_during_a_rebuild_or_a_sync_is_one_line_and_leaves_the_old_i
             path.unlink()
         assert answers(*where) == five
         assert stray(disk) == set()
+
+
+def test_an_index_named_with_db_in_a_read_only_folder_is_one_line(
+    kb_copy: Path, tmp_path: Path
+) -> None:
+    place = tmp_path / "read-only"
+    place.mkdir()
+    with read_only(place):
+        for index in (place / "other.sqlite", place / "below" / "other.sqlite"):
+            for args in (["list"], ["index"], ["search", "helpdesk"], ["index", "--rebuild"]):
+                done = kb(*args, "--kb-dir", str(kb_copy), "--db", str(index))
+                assert done.returncode == 1
+                assert one_error_line(done.stderr) == (
+                    f"Error: index {index}: cannot be written (Read-only file system); the "
+                    "index is as it was and the recaps untouched: pass --db elsewhere"
+                )
+    assert os.listdir(place) == []

@@ -4,6 +4,7 @@ links that lead out of the folder. kb as a process (python -m kb), real files.""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -100,20 +101,40 @@ def test_a_folder_named_like_a_recap_is_a_folder(empty_kb: Path) -> None:
     assert sorted(os.listdir(empty_kb / "2025-01-01-sud.md")) == ["2024-05-05-nord.md"]
 
 
-def test_links_out_of_the_folder_are_read_never_written_through(
+def test_links_out_of_the_folder_are_read_only_if_kb_yml_says_so_never_written_through(
     empty_kb: Path, tmp_path: Path
 ) -> None:
     outside = tmp_path / "outside"
     real = write_recap(outside, date="2025-01-02", body="# Lié\n\nLe mot zorglub.\n")
     write_recap(outside / "more", date="2025-01-03")
     before = real.read_bytes()
-    (empty_kb / "2025-01-02-sud.md").symlink_to(real)  # a file elsewhere: read as a recap
+    (empty_kb / "2025-01-02-sud.md").symlink_to(real)  # a file elsewhere
     (empty_kb / "elsewhere").symlink_to(outside / "more", target_is_directory=True)
     (empty_kb / "2025-01-04-sud.md").symlink_to(tmp_path / "nothing.md")  # leads nowhere
+    (empty_kb / "passwd.md").symlink_to("/etc/passwd")
+    write_recap(empty_kb, date="2025-01-05", body="# Ici\n\nLe mot zorglub.\n")
+    done = kb("index", *folder_args(empty_kb))
+    assert done.returncode == 1
+    assert sorted(done.stderr.splitlines()) == [
+        f"{empty_kb / '2025-01-02-sud.md'}: a link to {real}, outside the knowledge base: not "
+        "read (read_links_outside: true in kb.yml reads it)",
+        f"{empty_kb / 'passwd.md'}: a link to /etc/passwd, outside the knowledge base: not "
+        "read (read_links_outside: true in kb.yml reads it)",
+    ]
+    assert ids(kb("search", "zorglub", "--json", *folder_args(empty_kb))) == ["2025-01-05-sud"]
+    (empty_kb / "passwd.md").unlink()
+    (empty_kb / "kb.yml").write_text("read_links_outside: true\n", encoding="utf-8")
     done = kb("index", *folder_args(empty_kb))
     assert (done.returncode, done.stderr) == (0, "")
-    assert ids(kb("list", "--json", *folder_args(empty_kb))) == ["2025-01-02-sud"]
-    assert ids(kb("search", "zorglub", "--json", *folder_args(empty_kb))) == ["2025-01-02-sud"]
+    listed = ["2025-01-02-sud", "2025-01-05-sud"]
+    assert ids(kb("list", "--json", *folder_args(empty_kb))) == listed
+    assert ids(kb("search", "zorglub", "--json", *folder_args(empty_kb))) == listed
+    (empty_kb / "kb.yml").write_text("read_links_outside: oui\n", encoding="utf-8")
+    wrong = kb("list", *folder_args(empty_kb))
+    assert one_error_line(wrong.stderr) == (
+        f"Error: {empty_kb / 'kb.yml'}: read_links_outside: expected true or false"
+    )
+    (empty_kb / "kb.yml").write_text("read_links_outside: true\n", encoding="utf-8")
     draft = Path("draft.md")
     draft.write_text(
         "---\ndate: 2025-01-02\nbasin: sud\n---\n# Autre\n\nAutre.\n", encoding="utf-8"
@@ -158,3 +179,68 @@ def test_arguments_that_are_not_utf8_are_one_line(kb_dir: Path) -> None:
         done = kb(*args, *folder_args(kb_dir))
         assert done.returncode == 2
         assert one_error_line(done.stderr).endswith(": not UTF-8 text; kb takes UTF-8 arguments")
+
+
+# Every command that reads the folder, with what it needs (the test's recap: 2025-01-01-sud).
+EVERY_COMMAND = [
+    ["index"],
+    ["search", "zorglub", "--json"],
+    ["search", "--raw", "zorglub", "--json"],
+    ["list", "--json"],
+    ["show", "2025-01-01-sud"],
+    ["show", "--raw", "2025-01-01-sud"],
+    ["timeline", "--json"],
+    ["basins", "--json"],
+    ["actions", "--json"],
+    ["glossary", "--json"],
+    ["agenda", "--all", "--json"],
+    ["export", "--format", "jsonl"],
+]
+
+
+def test_links_in_a_loop_are_named_in_one_line_and_the_rest_indexed(empty_kb: Path) -> None:
+    write_recap(empty_kb, date="2025-01-01", body="# A\n\nLe mot zorglub.\n")
+    (empty_kb / "loop.md").symlink_to("loop.md")  # ELOOP: too many levels of links
+    (empty_kb / "a.md").symlink_to("b.md")
+    (empty_kb / "b.md").symlink_to("a.md")
+    (empty_kb / "sous-dossier").mkdir()  # below the top: another walk
+    (empty_kb / "sous-dossier" / "x.md").symlink_to("../sous-dossier/x.md")
+    named = sorted(
+        f"{empty_kb / name}: cannot be read ({os.strerror(errno.ELOOP)})"
+        for name in ("a.md", "b.md", "loop.md", "sous-dossier/x.md")
+    )
+    for command in EVERY_COMMAND:
+        for env in ({}, {"KB_NO_FORK": "1"}):  # the snapshot by children, and by kb alone
+            done = kb(*command, *folder_args(empty_kb), env=env)
+            assert "Traceback" not in done.stderr, (command, done.stderr)
+            lines = [
+                line.removeprefix("warning: ").removesuffix(" (skipped)")
+                for line in done.stderr.splitlines()
+            ]
+            assert sorted(lines) == named, (command, done.stderr)
+            assert done.returncode == (1 if command == ["index"] else 0), command
+            assert (
+                "zorglub" in done.stdout
+                or "2025-01-01-sud" in done.stdout
+                or command[0] in ("glossary", "index", "agenda", "actions", "basins")
+            )
+    assert ids(kb("list", "--json", *folder_args(empty_kb))) == ["2025-01-01-sud"]
+    draft = Path("draft.md")  # kb add walks the folder for a recap of the same id
+    draft.write_text("---\ndate: 2025-01-05\nbasin: sud\n---\n# B\n\nTexte.\n", encoding="utf-8")
+    added = kb("add", str(draft), *folder_args(empty_kb))
+    assert added.returncode == 0 and "Traceback" not in added.stderr, added.stderr
+    assert ids(kb("list", "--json", *folder_args(empty_kb))) == [
+        "2025-01-01-sud",
+        "2025-01-05-sud",
+    ]
+
+
+def test_a_kb_yml_in_a_loop_is_one_line(empty_kb: Path) -> None:
+    write_recap(empty_kb, date="2025-01-01")
+    (empty_kb / "kb.yml").symlink_to("kb.yml")
+    for command in (["index"], ["list"], ["glossary"]):
+        done = kb(*command, *folder_args(empty_kb))
+        assert done.returncode == 1
+        assert one_error_line(done.stderr) == (
+            f"Error: {empty_kb / 'kb.yml'}: cannot be read ({os.strerror(errno.ELOOP)})"
+        )

@@ -255,7 +255,12 @@ def test_a_rebuild_removes_what_killed_rebuilds_left(kb_dir: Path, run: Run) -> 
     left.write_bytes(b"half an index")
     assert run("index", "--rebuild").exit_code == 0
     assert not left.exists()
-    assert sorted(p.name for p in (kb_dir / ".kb").iterdir()) == [".gitignore", "index.sqlite"]
+    assert sorted(p.name for p in (kb_dir / ".kb").iterdir()) == [
+        ".gitignore",
+        "index.sqlite",
+        "index.sqlite.lock",  # kb.index.gate's: kept
+        "index.sqlite.queue",
+    ]
 
 
 def test_a_built_index_writes_its_words_in_large_segments(kb_dir: Path) -> None:

@@ -172,3 +172,62 @@ def test_a_failed_export_leaves_the_previous_file(kb_dir: Path, run: Run, tmp_pa
     assert target.read_text(encoding="utf-8") == "the previous export\n"
     assert run("export", "-o", str(target), "--basin", "sud").exit_code == 0
     assert target.read_bytes().count(b"\r\n") == 2
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "csv", "--output"],
+        ["export", "--format", "jsonl", "--output"],
+        ["agenda", "--all", "--ics"],
+    ],
+)
+@pytest.mark.parametrize(
+    "name", ["kb.yml", "2023-10-10-sud.md.txt", "notes.csv", ".kb/index.sqlite"]
+)
+def test_no_output_replaces_a_file_of_the_knowledge_base_without_force(
+    kb_dir: Path, run: Run, command: list[str], name: str
+) -> None:
+    target = kb_dir / name
+    assert run("list").exit_code == 0  # the index is there
+    if not target.exists():
+        target.write_text("mine\n", encoding="utf-8")  # a file kb did not write
+    before = target.read_bytes()
+    result = run(*command, str(target))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {command[-1]} {target}: a file of the knowledge base recaps; pass --force "
+        f"to replace it (the current file is then kept as {target.name}.bak)"
+    ]
+    assert target.read_bytes() == before and not (kb_dir / f"{name}.bak").exists()
+    forced = run(*command, str(target), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert f"{target}: the former file is kept as {target}.bak" in forced.stderr
+    assert (kb_dir / f"{name}.bak").read_bytes() == before
+    assert target.read_bytes() != before
+
+
+def test_kb_yml_is_refused_even_where_there_is_none_and_other_files_are_written(
+    empty_kb: Path, run: Run, tmp_path: Path
+) -> None:
+    write_recap(empty_kb, date="2025-01-01")
+    result = run("export", "--format", "csv", "--output", str(empty_kb / "kb.yml"))
+    assert result.exit_code == 2 and "pass --force to replace it" in result.stderr
+    assert not (empty_kb / "kb.yml").exists()
+    assert run("list").exit_code == 0  # still a knowledge base
+    new = empty_kb / "recaps.csv"  # a new file there is no file of the knowledge base yet
+    assert run("export", "--output", str(new)).exit_code == 0 and new.exists()
+    outside = tmp_path / "elsewhere.csv"  # outside the folder: replaced as before, no copy
+    outside.write_text("previous\n", encoding="utf-8")
+    assert run("export", "--output", str(outside)).exit_code == 0
+    assert outside.read_bytes().startswith(b"\xef\xbb\xbfid,") and not list(tmp_path.glob("*.bak"))
+
+
+def test_the_launcher_refuses_kb_yml_too(kb_dir: Path) -> None:
+    from tests.conftest import python
+
+    for args in (["export", "-f", "csv", "-o"], ["agenda", "--all", "--ics"]):
+        done = python("-m", "kb", *args, str(kb_dir / "kb.yml"), "--kb-dir", str(kb_dir))
+        assert done.returncode == 2 and "pass --force to replace it" in done.stderr, done.stderr
+    listed = python("-m", "kb", "list", "--kb-dir", str(kb_dir))
+    assert listed.returncode == 0, listed.stderr

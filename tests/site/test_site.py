@@ -230,3 +230,18 @@ def test_without_meetings_there_is_no_calendar_and_no_link_to_one(
     for page in out.rglob("*.html"):
         assert not any(link.endswith(".ics") for link in links_of(page)), page
     assert "recaps.csv" in links_of(out / "index.html")
+
+
+def test_a_recap_linked_to_a_file_outside_the_folder_is_not_on_the_site(
+    run: Run, kb_dir: Path, out: Path, tmp_path: Path
+) -> None:
+    outside = write_recap(tmp_path / "outside", date="2025-01-02", body="# Lié\n\nzorglub.\n")
+    (kb_dir / "2025-01-02-sud.md").symlink_to(outside)
+    data = kb_dir / "kb.yml"  # read by kb, as kb.yml allows, but never published
+    data.write_text(data.read_text(encoding="utf-8") + "\nread_links_outside: true\n")
+    assert "2025-01-02-sud" in run("list").stdout
+    build(run, kb_dir, out)
+    assert not (out / "recaps" / "2025-01-02-sud").exists()
+    for page in [*out.rglob("*.html"), out / "recaps.csv"]:
+        text = page.read_text(encoding="utf-8")
+        assert "2025-01-02-sud" not in text and "zorglub" not in text, page

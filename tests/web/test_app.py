@@ -163,6 +163,24 @@ def test_the_site_does_not_need_the_command_line() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_a_recap_linked_to_a_file_outside_the_folder_is_never_served(
+    kb_dir: Path, tmp_path: Path, client: TestClient
+) -> None:
+    outside = write_recap(tmp_path / "outside", date="2025-01-02", body="# Lié\n\nzorglub.\n")
+    (kb_dir / "2025-01-02-sud.md").symlink_to(outside)
+    (kb_dir / "passwd.md").symlink_to("/etc/passwd")
+    for allowed in (False, True):  # not read at all; read (kb.yml says so), never served
+        if allowed:
+            data = kb_dir / "kb.yml"
+            data.write_text(data.read_text(encoding="utf-8") + "\nread_links_outside: true\n")
+        assert client.get("/recaps/2025-01-02-sud").status_code == 404
+        found = client.get("/", params={"q": "zorglub"}).text
+        assert "/recaps/2025-01-02-sud" not in found and "<mark>zorglub" not in found
+        assert "/recaps/2025-01-02-sud" not in client.get("/").text
+        assert "root:" not in client.get("/", params={"q": "root"}).text
+        assert "2025-01-02-sud" not in client.get("/timeline").text
+
+
 def test_the_search_hint_shows_or_and_parentheses_as_the_search_takes_them(
     client: TestClient,
 ) -> None:
