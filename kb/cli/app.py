@@ -94,6 +94,14 @@ Until = Annotated[
     Optional[str], typer.Option(metavar="DATE", help=_("Up to this date, inclusive."))
 ]
 Year = Annotated[Optional[int], typer.Option(metavar="YEAR", help=_("Only this year."))]
+KindOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help=_("Only this kind of text: workshop, concertation, report, news…"),
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help=_("Print JSON instead of a table."))]
 NoPager = Annotated[
     bool, typer.Option("--no-pager", help=_("Never page: print at once, however long."))
@@ -185,6 +193,7 @@ def search(
     since: Since = None,
     until: Until = None,
     year: Year = None,
+    kind: KindOpt = None,
     limit: Annotated[
         int, typer.Option(min=1, max=10_000, metavar="N", help=_("At most this many recaps."))
     ] = commands.DEFAULT_LIMIT,
@@ -203,6 +212,7 @@ def search(
             since=since,
             until=until,
             year=year,
+            kind=kind,
             limit=limit,
             raw=raw,
             json=json,
@@ -224,6 +234,7 @@ def list_(
     year: Year = None,
     since: Since = None,
     until: Until = None,
+    kind: KindOpt = None,
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
@@ -237,6 +248,7 @@ def list_(
             year=year,
             since=since,
             until=until,
+            kind=kind,
             json=json,
             no_pager=no_pager,
             kb_dir=kb_dir,
@@ -295,6 +307,7 @@ def timeline(
     since: Since = None,
     until: Until = None,
     year: Year = None,
+    kind: KindOpt = None,
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
@@ -308,6 +321,7 @@ def timeline(
             since=since,
             until=until,
             year=year,
+            kind=kind,
             json=json,
             no_pager=no_pager,
             kb_dir=kb_dir,
@@ -378,6 +392,17 @@ def add(
         typer.Option(metavar="DATE", help=_("The workshop's date (2025-02-20 or 20/02/2025).")),
     ] = None,
     basin: Basin = None,
+    kind: Annotated[
+        Optional[str],
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help=_(
+                "What the text is, when not a workshop recap: concertation, report, "
+                "colloquium, news, presentation, press or newsletter."
+            ),
+        ),
+    ] = None,
     edition: Annotated[
         Optional[int], typer.Option(min=1, metavar="N", help=_("The workshop's number."))
     ] = None,
@@ -412,7 +437,7 @@ def add(
     from kb.cli.questions import add as run_add
     from kb.config import locate
 
-    options = Options(date, basin, edition, participants, yes, dry_run, force)
+    options = Options(date, basin, edition, participants, yes, dry_run, force, kind)
     run_add(locate(kb_dir, db), file, from_text, options)
 
 

@@ -29,6 +29,7 @@ FILTERS: tuple[Option, ...] = (
     ("until", ("--until",), str),
     ("year", ("--year",), int),
 )
+KIND: Option = ("kind", ("--kind",), str)
 # command -> (function name in kb.cli.commands, positional (dest, nargs) or None, options)
 FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
     "index": ("index", None, (("rebuild", ("--rebuild",), bool), *LOCATION, NO_COLOR)),
@@ -37,6 +38,7 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
         ("words", "+"),
         (
             *FILTERS,
+            KIND,
             ("limit", ("--limit",), int),
             ("raw", ("--raw",), bool),
             *JSON,
@@ -45,10 +47,10 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
             NO_COLOR,
         ),
     ),
-    "list": ("list_", None, (*FILTERS, *JSON, *LOCATION, NO_PAGER, NO_COLOR)),
+    "list": ("list_", None, (*FILTERS, KIND, *JSON, *LOCATION, NO_PAGER, NO_COLOR)),
     "show": ("show", ("ref", "?"), (("raw", ("--raw",), bool), *LOCATION, NO_PAGER, NO_COLOR)),
     "open": ("open_", ("ref", "?"), (*LOCATION, NO_COLOR)),
-    "timeline": ("timeline", None, (*FILTERS, *JSON, *LOCATION, NO_PAGER, NO_COLOR)),
+    "timeline": ("timeline", None, (*FILTERS, KIND, *JSON, *LOCATION, NO_PAGER, NO_COLOR)),
     "basins": ("basins", None, (*JSON, *LOCATION, NO_COLOR)),
     "actions": ("actions", None, (FILTERS[0], *JSON, *LOCATION, NO_COLOR)),
     "glossary": ("glossary", None, (*JSON, *LOCATION, NO_COLOR)),

@@ -43,6 +43,7 @@ from kb.recaps.published import NOT_STATED, Draft, convert
 from kb.recaps.reading import GUESSED, Candidate, Reading
 from kb.recaps.recap import FIELDS
 from kb.recaps.vocab import Vocabulary, load_vocabulary
+from kb.search.filters import check_kind
 
 REQUIRED_OPTIONS = {"date": "--date YYYY-MM-DD", "basin": "--basin BASIN"}
 # What is said of the date or the basin kb is unsure of: a message for each (French
@@ -77,9 +78,10 @@ class Options:
     yes: bool = False
     dry_run: bool = False
     force: bool = False
+    kind: str | None = None
 
     def given(self) -> list[str]:
-        names = ("date", "basin", "edition", "participants")
+        names = ("date", "basin", "edition", "participants", "kind")
         return [f"--{n}" for n in names if getattr(self, n) is not None]
 
 
@@ -155,10 +157,21 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
         )
     vocab = load_vocabulary(loc.data_file)
     date = parse_date(opts.date) if opts.date is not None else None
-    draft = convert(text, vocab, date=date)
-    given = _apply(draft, opts, vocab)
+    kind = check_kind(opts.kind) if opts.kind is not None else None
+    draft = convert(text, vocab, date=date, kind=kind)
     can_ask = is_terminal() and source != STDIN and not opts.yes and not opts.dry_run
-    lacking = _lacking(draft, given)
+    if not draft.accepted:
+        # Never a workshop recap unless it is one: --date and --basin do not make it one.
+        if not can_ask:
+            raise not_a_workshop(draft, shown)
+        render.note(_looks_like(draft, start=True) + ".")
+        question = _("Import it as {kind}?").format(kind=draft.kind.looks_like)
+        if not typer.confirm(question, default=False, err=True):
+            render.note(_("Nothing written."))
+            raise typer.Exit(1)
+        draft = convert(text, vocab, date=date, kind=draft.kind.name)
+    given = _apply(draft, opts, vocab)
+    lacking = draft.unsure()
     if opts.dry_run:
         _dry_run_text(loc, draft, lacking, vocab, shown)
         return
@@ -179,7 +192,6 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
         given=given,
         target=target,
         inferred={key: r.note or _("inferred") for key, r in draft.inferred()},
-        kind=None if draft.workshop else _looks_like(draft, start=True),
     )
     if not opts.yes:
         if not can_ask:
@@ -195,14 +207,6 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
     render.added(commit(plan), vocab)
 
 
-def _lacking(draft: Draft, given: dict[str, str]) -> list[str]:
-    """The date and basin still to settle: those only guessed or not in the text; for a
-    text of another kind, both, unless the options give them."""
-    if not draft.workshop:
-        return [key for key in REQUIRED_OPTIONS if key not in given]
-    return draft.unsure()
-
-
 def _looks_like(draft: Draft, *, start: bool = False) -> str:
     kind = draft.kind
     if start:
@@ -210,6 +214,16 @@ def _looks_like(draft: Draft, *, start: bool = False) -> str:
     else:
         message = _("this looks like {kind}, not an Atelier du Changement: {why}")
     return message.format(kind=kind.looks_like, why=kind.phrase)
+
+
+def not_a_workshop(draft: Draft, shown: str) -> UsageError:
+    """The one-line refusal of a text of another kind: what it looks like, why, and the
+    option that imports it as what it is."""
+    return UsageError(
+        _(
+            "{file}: {looks_like}; to import it as such, pass --kind {kind}; nothing was written"
+        ).format(file=shown, looks_like=_looks_like(draft), kind=draft.kind.name)
+    )
 
 
 def _apply(draft: Draft, opts: Options, vocab: Vocabulary) -> dict[str, str]:
@@ -251,12 +265,6 @@ def _refusal(draft: Draft, lacking: list[str], shown: str) -> UsageError:
     """The one-line error for a date or basin kb will not write unasked: it says what is
     unsure and names the options that settle it."""
     options = _options(lacking)
-    if not draft.workshop:
-        return UsageError(
-            _(
-                "{file}: {looks_like}; to import it anyway, pass {options}; nothing was written"
-            ).format(file=shown, looks_like=_looks_like(draft), options=options)
-        )
     absent = [k for k in lacking if draft.readings[k].confidence != GUESSED]
     problems = []
     if absent:
@@ -285,7 +293,7 @@ def _dry_run_text(
     """The Markdown kb would write, with the guesses it would ask about: a guessed date
     or basin (or a candidate for a text of another kind) stands in, and is said."""
     fields = dict(draft.fields)
-    notes = [] if draft.workshop else [_looks_like(draft, start=True) + "."]
+    notes: list[str] = []
     for key in lacking:
         reading = draft.readings[key]
         choice = reading.value if reading.value is not None else _first(reading)
@@ -331,18 +339,13 @@ def _ask(
     shown: str,
     given: dict[str, str],
 ) -> tuple[Draft, dict[str, str]]:
-    """At a terminal: a text of another kind is imported only if the person says so; each
-    date or basin kb is unsure of is asked, its candidates shown."""
-    if not draft.workshop:
-        render.note(_looks_like(draft, start=True) + ".")
-        if not typer.confirm(_(IMPORT_ANYWAY), default=False, err=True):
-            render.note(_("Nothing written."))
-            raise typer.Exit(1)
+    """At a terminal: each date or basin kb is unsure of is asked, its candidates shown."""
     if "date" in lacking:
         reading = draft.readings["date"]
         _say_unsure(shown, "date", draft, reading)
         # Read again with the date: a year-less next meeting is the next such day after it.
-        draft = convert(text, vocab, date=ask_date(reading.candidates))
+        kind = draft.kind.name if draft.kind_given else None
+        draft = convert(text, vocab, date=ask_date(reading.candidates), kind=kind)
         given = _apply(draft, opts, vocab)
     if "basin" in lacking:
         reading = draft.readings["basin"]
@@ -352,13 +355,10 @@ def _ask(
     return draft, given
 
 
-IMPORT_ANYWAY = N_("Import it anyway as an Atelier du Changement recap?")
-
-
 def _say_unsure(shown: str, key: str, draft: Draft, reading: Reading) -> None:
     if reading.confidence == GUESSED:
         render.note(_(_SAY_GUESSED[key]).format(file=shown, why=reading.note))
-    elif draft.workshop:
+    elif draft.accepted:
         why = _reason(draft, key) if key in draft.missing else reading.note
         render.note(_(_SAY_NOT_FOUND[key]).format(file=shown, why=why))
     render.candidates(reading.candidates)

@@ -22,6 +22,8 @@ from kb.recaps.vocab import Vocabulary
 from kb.search.hits import MARK_END, MARK_START, RecapHit, strip_marks
 from kb.text.shown import clean, one_line, squash
 
+WORKSHOP = "workshop"  # kb.recaps.recap.WORKSHOP, without importing the parser
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -338,6 +340,8 @@ def search_results(
             no_wrap=True,
             overflow="ellipsis",
         )
+        if hit.kind != WORKSHOP:
+            header.append(kind_label(hit.kind) + " ", style="magenta")
         header.append_text(marked(hit.title, "bold"))
         out.append_text(_fitted(console, header, width))
         for section in hit.sections[:SECTIONS_SHOWN]:
@@ -384,6 +388,7 @@ def search_json(hits: list[RecapHit]) -> None:
                     "id": hit.id,
                     "date": hit.date,
                     "basin": hit.basin,
+                    "kind": hit.kind,
                     "title": strip_marks(hit.title),
                     "section": strip_marks(section.heading) or None,
                     "position": section.position,
@@ -416,7 +421,7 @@ def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
             vocab.basin_name(row["basin"]),
             _num(row["edition"]),
             _num(row["participants"]),
-            one_line(row["title"]),
+            one_line(_kind_prefix(row.get("kind", WORKSHOP)) + row["title"]),
             row["id"],
             basin_style(vocab, row["basin"]),
         )
@@ -453,6 +458,17 @@ def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
         out.append("\n")
     out.append(_recaps(len(rows)), style="dim")
     console.print(out, no_wrap=True, overflow="crop")
+
+
+def kind_label(kind: str) -> str:
+    """A kind of text as shown: ``[concertation]``, ``[activity report]``."""
+    from kb.recaps.recap import KIND_NAMES
+
+    return f"[{_(KIND_NAMES.get(kind, kind))}]"
+
+
+def _kind_prefix(kind: str) -> str:
+    return "" if kind == WORKSHOP else kind_label(kind) + " "
 
 
 def _num(value: int | None) -> str:
@@ -599,6 +615,8 @@ def _timeline_header(entry: Entry, vocab: Vocabulary) -> Text:
     )
     header.append(vocab.basin_name(entry.basin), style=basin_style(vocab, entry.basin))
     if entry.kind == "recap":
+        if entry.recap_kind not in (None, WORKSHOP):
+            header.append("  " + kind_label(entry.recap_kind or ""), style="magenta")
         details = [_edition(entry.edition)] if entry.edition is not None else []
         if entry.participants is not None:
             details.append(_participants(entry.participants))
@@ -936,6 +954,8 @@ def added(result: Added, vocab: Vocabulary) -> None:
         Text.assemble(before.format(path=where), (recap.id, "bold"), after.format(path=where))
     )
     facts = [day(recap.date), vocab.basin_name(recap.basin)]
+    if recap.kind != WORKSHOP:
+        facts.append(kind_label(recap.kind))
     if recap.edition:
         facts.append(_edition(recap.edition))
     if recap.participants is not None:

@@ -96,12 +96,19 @@ def _m005_recaps_only(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS sections_fr")
 
 
+def _m006_kinds(conn: sqlite3.Connection) -> None:
+    # What a recap is (a workshop's, a concertation's…) and when its text was published.
+    conn.execute("ALTER TABLE recaps ADD COLUMN kind TEXT NOT NULL DEFAULT 'workshop'")
+    conn.execute("ALTER TABLE recaps ADD COLUMN published TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
     _m003_french,
     _m004_one_word_index,
     _m005_recaps_only,
+    _m006_kinds,
 )
 
 

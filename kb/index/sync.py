@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "7"
+INDEXER = "8"
 
 BATCH = 500
 REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile

@@ -28,6 +28,7 @@ class RecapHit:
     path: str
     score: float
     sections: list[SectionHit] = field(default_factory=list)
+    kind: str = "workshop"  # kb.recaps.recap.KINDS
 
 
 def strip_marks(text: str) -> str:

@@ -20,7 +20,8 @@ def basins_summary(
     last date, latest edition, participants per workshop, latest team, next meeting."""
     by_basin: dict[str, list[sqlite3.Row]] = defaultdict(list)
     for row in recap_rows(conn, None):
-        by_basin[row["basin"]].append(row)
+        if row["kind"] == "workshop":  # editions and participants are the workshops'
+            by_basin[row["basin"]].append(row)
     out = []
     for basin in vocab.basins:
         rows = by_basin.get(basin.slug, [])
