@@ -141,3 +141,40 @@ def test_a_workshop_may_say_so(empty_kb: Path, run: Run) -> None:
         recap_text("2025-05-10", "sud", kind="workshop"), encoding="utf-8"
     )
     assert json.loads(run("list", "--json").stdout)[0]["kind"] == "workshop"
+
+
+def test_the_web_pages_show_and_filter_the_kind(
+    kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from starlette.testclient import TestClient
+
+    from kb.config import locate
+    from kb.web.app import create_app
+    from tests.web.test_app import facet
+
+    add_concertation(run)
+    monkeypatch.setenv("KB_TODAY", "2025-09-01")
+    client = TestClient(create_app(locate(kb_dir)), raise_server_exceptions=False)
+    home = client.get("/").text
+    assert facet(home, "kind") == {"Atelier du Changement": 5, "Concertation": 1}
+    assert '<span class="kind">Concertation</span>' in home
+    only = client.get("/", params={"kind": "concertation"}).text
+    assert f'href="/recaps/{CONCERTATION}"' in only and "2025-02-20-centre-ouest" not in only
+    found = client.get("/", params={"q": "hôpital", "kind": "concertation"}).text
+    assert f'href="/recaps/{CONCERTATION}"' in found
+    page = client.get(f"/recaps/{CONCERTATION}").text
+    assert "<dt>Genre</dt>" in page and "Concertation" in page
+    timeline = client.get("/timeline", params={"basin": "centre-ouest"}).text
+    assert '<span class="kind">Concertation</span>' in timeline
+    bad = client.get("/", params={"kind": "atelier"})
+    assert bad.status_code == 400 and "Genre de texte inconnu" in bad.text
+
+
+def test_a_knowledge_base_of_workshops_shows_no_kind(kb_dir: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from kb.config import locate
+    from kb.web.app import create_app
+
+    client = TestClient(create_app(locate(kb_dir)), raise_server_exceptions=False)
+    assert 'id="facet-kind"' not in client.get("/").text

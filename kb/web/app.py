@@ -40,8 +40,9 @@ from kb.config import Location
 from kb.errors import KbError, NotFoundError, UsageError
 from kb.i18n import _, language
 from kb.index.fresh import answer
+from kb.recaps.recap import KINDS
 from kb.recaps.vocab import Vocabulary
-from kb.search.facets import Facets, facets
+from kb.search.facets import KIND_FR, Facets, facets
 from kb.search.filters import Filters
 from kb.search.hits import MARK_END, MARK_START, RecapHit
 
@@ -119,6 +120,7 @@ class Site:
         )
         self.env.filters["marked"] = marked
         self.env.globals["link"] = link
+        self.env.globals["kind_names"] = KIND_FR
         self.render_markdown = _markdown()
 
     # -- answering ----------------------------------------------------------------
@@ -169,7 +171,11 @@ class Site:
             return self.page(
                 "home.html", 400, vocab=vocab, query=query, results=None, problem=str(exc)
             )
-        chosen = {"basin": results.filters.basin, "action": results.filters.action}
+        chosen = {
+            "basin": results.filters.basin,
+            "action": results.filters.action,
+            "kind": results.filters.kind,
+        }
         year = next((f.value for f in results.facets.years if f.selected), None)
         return self.page(
             "home.html",
@@ -283,6 +289,9 @@ def _filters(
     basin = params.get("basin", "").strip() or None
     slug_action = (params.get("action", "").strip() or None) if action else None
     year_text = params.get("year", "").strip() if year else ""
+    kind = params.get("kind", "").strip() or None
+    if kind is not None and kind not in KINDS:
+        raise BadParameter("kind", kind, ", ".join(KINDS))
     try:
         basin = vocab.resolve_basin(basin) if basin else None
     except KbError:
@@ -292,11 +301,15 @@ def _filters(
     except KbError:
         raise BadParameter("action", slug_action or "") from None
     if not year_text:
-        return Filters(basin=basin, action=slug_action)
+        return Filters(basin=basin, action=slug_action, kind=kind)
     if not (year_text.isdigit() and len(year_text) == 4 and 1900 <= int(year_text) <= 2999):
         raise BadParameter("year", year_text)
     return Filters(
-        basin=basin, action=slug_action, since=f"{year_text}-01-01", until=f"{year_text}-12-31"
+        basin=basin,
+        action=slug_action,
+        since=f"{year_text}-01-01",
+        until=f"{year_text}-12-31",
+        kind=kind,
     )
 
 
