@@ -357,8 +357,9 @@ def _check_inside(loc: Location, target: Path) -> None:
         )
 
 
-def commit(plan: Plan) -> Added:
-    """Write the planned recap (atomically), keep the file it replaces, update the index."""
+def commit(plan: Plan, *, index: bool = True) -> Added:
+    """Write the planned recap (atomically), keep the file it replaces, update the index
+    (unless ``index`` is False: the caller syncs once after several)."""
     backup = None
     status = "unchanged" if plan.same else "replaced" if plan.existing else "added"
     try:
@@ -376,6 +377,8 @@ def commit(plan: Plan) -> Added:
                 path=plan.target, reason=exc.strerror
             )
         ) from None
+    if not index:
+        return Added(plan.recap, plan.shown, status, backup)
     try:
         report, error = sync(plan.loc), None
     except KbError as exc:  # the recap is written; the next kb command indexes it

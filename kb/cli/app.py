@@ -371,11 +371,14 @@ def actions(
     ),
 )
 def add(
-    file: Annotated[
-        Optional[str],
+    files: Annotated[
+        Optional[list[str]],
         typer.Argument(
             metavar="[FILE.md]",
-            help=_("A recap in Markdown with its frontmatter (- for standard input)."),
+            help=_(
+                "A recap in Markdown with its frontmatter (- for standard input); with "
+                "--from-text, more published texts or folders of .txt texts."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -438,7 +441,7 @@ def add(
     from kb.config import locate
 
     options = Options(date, basin, edition, participants, yes, dry_run, force, kind)
-    run_add(locate(kb_dir, db), file, from_text, options)
+    run_add(locate(kb_dir, db), files or [], from_text, options)
 
 
 @app.command(

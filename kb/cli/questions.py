@@ -37,7 +37,8 @@ from kb.cli import render
 from kb.cli.editor import run_editor
 from kb.config import Location
 from kb.errors import KbError, UsageError
-from kb.i18n import N_, _, day
+from kb.i18n import N_, _, day, ngettext
+from kb.index.sync import sync
 from kb.recaps.dates import parse_date
 from kb.recaps.published import NOT_STATED, Draft, convert
 from kb.recaps.reading import GUESSED, Candidate, Reading
@@ -90,13 +91,22 @@ def is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def add(loc: Location, file: str | None, from_text: str | None, opts: Options) -> None:
-    """``kb add FILE.md``, ``kb add --from-text FILE``, or ``kb add`` (the template)."""
-    if file is not None and from_text is not None:
-        raise UsageError(_("give either FILE.md or --from-text FILE, not both"))
+def add(loc: Location, files: list[str], from_text: str | None, opts: Options) -> None:
+    """``kb add FILE.md``, ``kb add --from-text FILE [FILE…]`` (texts or folders of
+    texts), or ``kb add`` (the template)."""
     if from_text is not None:
-        add_text(loc, from_text, opts)
-    elif file is not None:
+        texts = expand_texts([from_text, *files])
+        if len(texts) == 1 and texts[0] == from_text:
+            add_text(loc, from_text, opts)
+        else:
+            add_many(loc, texts, opts)
+        return
+    if len(files) > 1:
+        raise UsageError(
+            _("give one FILE.md at a time (several published texts: kb add --from-text A B …)")
+        )
+    file = files[0] if files else None
+    if file is not None:
         if opts.given():
             raise UsageError(
                 _(
@@ -205,6 +215,133 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
             render.note(_("Nothing written."))
             raise typer.Exit(1)
     render.added(commit(plan), vocab)
+
+
+# -- many published texts at once ----------------------------------------------------------
+
+TEXT_SUFFIXES = (".txt",)
+
+
+def expand_texts(names: list[str]) -> list[str]:
+    """The texts to import: each file as given, each folder's ``.txt`` files by name."""
+    out: list[str] = []
+    for name in names:
+        if name != STDIN and os.path.isdir(name):
+            inside = sorted(
+                os.path.join(name, entry)
+                for entry in os.listdir(name)
+                if entry.endswith(TEXT_SUFFIXES) and not entry.startswith(".")
+            )
+            if not inside:
+                raise UsageError(
+                    _("{folder}: a folder without any .txt file to import").format(folder=name)
+                )
+            out.extend(inside)
+        else:
+            out.append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one text of ``kb add --from-text A B …``."""
+
+    source: str
+    plan: Plan | None = None
+    draft: Draft | None = None
+    refused: str | None = None  # the one-line reason
+
+
+def plan_text(loc: Location, vocab: Vocabulary, source: str, opts: Options) -> tuple[Draft, Plan]:
+    """A published text as the recap kb would write without asking (as ``--yes`` does);
+    raises KbError with the one-line reason when it would not."""
+    data, shown = read_input(source)
+    text, _encoding = read_text(data, shown)
+    if text.startswith("---"):
+        raise UsageError(
+            _(
+                "{file} already starts with a frontmatter: add it as a Markdown recap, "
+                "kb add {source}"
+            ).format(file=shown, source=source)
+        )
+    kind = check_kind(opts.kind) if opts.kind is not None else None
+    draft = convert(text, vocab, kind=kind)
+    if not draft.accepted:
+        raise not_a_workshop(draft, shown)
+    lacking = draft.unsure()
+    if lacking:
+        raise _refusal(draft, lacking, shown)
+    markdown = compose(_ordered(draft.fields), draft.body).encode("utf-8")
+    return draft, prepare(loc, markdown, vocab, source=shown, force=opts.force)
+
+
+def add_many(loc: Location, sources: list[str], opts: Options) -> None:
+    """Several published texts: each read as ``--yes`` reads one, a line for each
+    (written, its kind, or refused and why), a summary. A refused text never stops the
+    others; each recap is written whole (a temporary file, then a rename), and the index
+    is brought up to date once, at the end. Exits 1 when any text was refused."""
+    one_only = [
+        o for o in ("--date", "--basin", "--edition", "--participants") if o in opts.given()
+    ]
+    if one_only:
+        raise UsageError(
+            _(
+                "{option} is for one text; with several, kb reads each text's own "
+                "(import that text alone to give it)"
+            ).format(option=one_only[0])
+        )
+    vocab = load_vocabulary(loc.data_file)
+    outcomes: list[Outcome] = []
+    taken: dict[str, str] = {}  # recap id -> the text that gives it
+    for source in sources:
+        try:
+            draft, plan = plan_text(loc, vocab, source, opts)
+        except KbError as exc:
+            outcomes.append(Outcome(source, refused=str(exc)))
+            continue
+        if plan.recap.id in taken:
+            refused = _("{file}: the same recap as {other} ({id}); nothing was written").format(
+                file=source, other=taken[plan.recap.id], id=plan.recap.id
+            )
+            outcomes.append(Outcome(source, refused=refused))
+            continue
+        taken[plan.recap.id] = source
+        outcomes.append(Outcome(source, plan, draft))
+    planned = [o for o in outcomes if o.plan is not None]
+    if opts.dry_run or not planned:
+        render.batch(outcomes, vocab, written=False)
+        raise typer.Exit(1 if len(planned) < len(outcomes) else 0)
+    if not opts.yes:
+        if not is_terminal():
+            raise UsageError(
+                _(
+                    "cannot ask for confirmation without a terminal: pass --yes to add them "
+                    "(--dry-run shows what would be written); nothing was written"
+                )
+            )
+        render.batch(outcomes, vocab, written=False)
+        count = len(planned)
+        question = ngettext("Write {n} recap?", "Write {n} recaps?", count).format(n=count)
+        if not typer.confirm(question, default=True, err=True):
+            render.note(_("Nothing written."))
+            raise typer.Exit(1)
+    done: list[Outcome] = []
+    for outcome in outcomes:
+        if outcome.plan is None:
+            done.append(outcome)
+            continue
+        try:
+            commit(outcome.plan, index=False)
+            done.append(outcome)
+        except KbError as exc:  # this one is not written; those before it are, whole
+            done.append(Outcome(outcome.source, refused=str(exc)))
+    try:
+        sync(loc)
+    except KbError as exc:  # the recaps are written; the next kb command indexes them
+        render.note(str(exc))
+    render.batch(done, vocab, written=True)
+    if any(o.refused for o in done):
+        raise typer.Exit(1)
 
 
 def _looks_like(draft: Draft, *, start: bool = False) -> str:

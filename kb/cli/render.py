@@ -923,6 +923,52 @@ def draft(
         console.print(Text(one_line(kind) + ".", style="yellow"))
 
 
+def batch(outcomes: Sequence[Any], vocab: Vocabulary, *, written: bool) -> None:
+    """``kb add --from-text A B …``: a line per text (stdout, never wrapped), written or
+    to be written with its kind, refused and why; what was inferred under it; a summary."""
+    from rich.text import Text
+
+    from kb.recaps.recap import KIND_NAMES
+
+    console = stdout()
+    for o in outcomes:
+        if o.plan is None:
+            console.print(
+                Text(one_line(_("refused: {reason}").format(reason=o.refused))),
+                style="red",
+                soft_wrap=True,
+            )
+            continue
+        kind = _(KIND_NAMES.get(o.plan.recap.kind, o.plan.recap.kind))
+        if o.plan.same:
+            line = _("{file}: already in the knowledge base as {path}, unchanged ({kind})")
+        elif written:
+            line = _("{file}: written as {path} ({kind})")
+        else:
+            line = _("{file}: would be written as {path} ({kind})")
+        console.print(
+            Text(one_line(line.format(file=o.source, path=o.plan.shown, kind=kind))),
+            soft_wrap=True,
+        )
+        for key, reading in o.draft.inferred():
+            said = _("{field} {value}: {note}").format(
+                field=key, value=reading.value, note=reading.note
+            )
+            console.print(Text("  " + one_line(said), style="yellow"), soft_wrap=True)
+    done = sum(1 for o in outcomes if o.plan is not None)
+    refused = len(outcomes) - done
+    if written:
+        summary = ngettext("{n} recap written", "{n} recaps written", done).format(n=number(done))
+    else:
+        summary = ngettext(
+            "{n} recap would be written", "{n} recaps would be written", done
+        ).format(n=number(done))
+    summary += ngettext(", {n} text refused.", ", {n} texts refused.", refused).format(
+        n=number(refused)
+    )
+    console.print(Text(summary, style="bold"))
+
+
 def candidates(choices: Sequence[Candidate]) -> None:
     """The values kb could propose for a field, numbered, each with the words it came
     from and why (stderr)."""
