@@ -390,6 +390,22 @@ def add(
             help=_("Import the text as published (- for standard input)."),
         ),
     ] = None,
+    from_html: Annotated[
+        Optional[str],
+        typer.Option(
+            "--from-html",
+            metavar="FILE",
+            help=_("Import a web page saved as HTML: its main text, title and publication date."),
+        ),
+    ] = None,
+    from_url: Annotated[
+        Optional[str],
+        typer.Option(
+            "--from-url",
+            metavar="URL",
+            help=_("Import the web page at this address (fetched once, with a timeout)."),
+        ),
+    ] = None,
     date: Annotated[
         Optional[str],
         typer.Option(metavar="DATE", help=_("The workshop's date (2025-02-20 or 20/02/2025).")),
@@ -441,7 +457,9 @@ def add(
     from kb.config import locate
 
     options = Options(date, basin, edition, participants, yes, dry_run, force, kind)
-    run_add(locate(kb_dir, db), files or [], from_text, options)
+    run_add(
+        locate(kb_dir, db), files or [], from_text, options, from_html=from_html, from_url=from_url
+    )
 
 
 @app.command(

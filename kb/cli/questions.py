@@ -91,9 +91,35 @@ def is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def add(loc: Location, files: list[str], from_text: str | None, opts: Options) -> None:
+def add(
+    loc: Location,
+    files: list[str],
+    from_text: str | None,
+    opts: Options,
+    *,
+    from_html: str | None = None,
+    from_url: str | None = None,
+) -> None:
     """``kb add FILE.md``, ``kb add --from-text FILE [FILE…]`` (texts or folders of
-    texts), or ``kb add`` (the template)."""
+    texts), ``kb add --from-html FILE`` or ``--from-url URL`` (a web page), or ``kb add``
+    (the template)."""
+    sources = [o for o, v in (("--from-text", from_text), ("--from-html", from_html)) if v]
+    sources += ["--from-url"] if from_url else []
+    if len(sources) > 1:
+        raise UsageError(
+            _("give one of {first} and {second}, not both").format(
+                first=sources[0], second=sources[1]
+            )
+        )
+    if from_html is not None or from_url is not None:
+        if files:
+            raise UsageError(
+                _("{option} takes one page; {file} is one too many").format(
+                    option=sources[0], file=files[0]
+                )
+            )
+        add_page(loc, from_html, from_url, opts)
+        return
     if from_text is not None:
         texts = expand_texts([from_text, *files])
         if len(texts) == 1 and texts[0] == from_text:
@@ -165,11 +191,53 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
                 "kb add {source}"
             ).format(file=shown, source=source)
         )
+    add_published(loc, text, shown, opts, can_ask=source != STDIN)
+
+
+def add_page(loc: Location, html: str | None, url: str | None, opts: Options) -> None:
+    """``kb add --from-html FILE`` or ``kb add --from-url URL``: the page's main text,
+    title and publication date (kb.pages), then as a published text."""
+    from kb.pages import fetch, read_page
+
+    if url is not None:
+        data, shown, option = fetch(url), url, "--from-url"
+    else:
+        assert html is not None
+        data, shown = read_input(html)
+        option = "--from-html"
+    page = read_page(data, shown, url=url, option=option)
+    add_published(
+        loc,
+        page.text,
+        shown,
+        opts,
+        can_ask=html != STDIN,
+        source=page.source,
+        published=page.published,
+    )
+
+
+def add_published(
+    loc: Location,
+    text: str,
+    shown: str,
+    opts: Options,
+    *,
+    can_ask: bool,
+    source: str | None = None,
+    published: str | None = None,
+) -> None:
+    """A published text (read from a file or a page): what it says, the questions at a
+    terminal (``can_ask``: its text did not come on standard input), then the recap."""
     vocab = load_vocabulary(loc.data_file)
     date = parse_date(opts.date) if opts.date is not None else None
     kind = check_kind(opts.kind) if opts.kind is not None else None
-    draft = convert(text, vocab, date=date, kind=kind)
-    can_ask = is_terminal() and source != STDIN and not opts.yes and not opts.dry_run
+
+    def read(date: str | None, kind: str | None) -> Draft:
+        return convert(text, vocab, date=date, kind=kind, source=source, published=published)
+
+    draft = read(date, kind)
+    can_ask = can_ask and is_terminal() and not opts.yes and not opts.dry_run
     if not draft.accepted:
         # Never a workshop recap unless it is one: --date and --basin do not make it one.
         if not can_ask:
@@ -179,7 +247,7 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
         if not typer.confirm(question, default=False, err=True):
             render.note(_("Nothing written."))
             raise typer.Exit(1)
-        draft = convert(text, vocab, date=date, kind=draft.kind.name)
+        draft = read(date, draft.kind.name)
     given = _apply(draft, opts, vocab)
     lacking = draft.unsure()
     if opts.dry_run:
@@ -188,7 +256,7 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
     if lacking and not can_ask:
         raise _refusal(draft, lacking, shown)
     if lacking:
-        draft, given = _ask(draft, lacking, text, vocab, opts, shown, given)
+        draft, given = _ask(draft, lacking, read, vocab, opts, shown, given)
     markdown = compose(draft.fields, draft.body).encode("utf-8")
     plan = prepare(loc, markdown, vocab, source=shown, force=opts.force)
     target = plan.shown
@@ -470,7 +538,7 @@ def _first(reading: Reading) -> Any:
 def _ask(
     draft: Draft,
     lacking: list[str],
-    text: str,
+    read: Callable[[str | None, str | None], Draft],
     vocab: Vocabulary,
     opts: Options,
     shown: str,
@@ -482,7 +550,7 @@ def _ask(
         _say_unsure(shown, "date", draft, reading)
         # Read again with the date: a year-less next meeting is the next such day after it.
         kind = draft.kind.name if draft.kind_given else None
-        draft = convert(text, vocab, date=ask_date(reading.candidates), kind=kind)
+        draft = read(ask_date(reading.candidates), kind)
         given = _apply(draft, opts, vocab)
     if "basin" in lacking:
         reading = draft.readings["basin"]

@@ -54,12 +54,14 @@ def read_facts(
     actions: Sequence[str] = (),
     source: str | None = None,
     kind: str | None = None,
+    published: str | None = None,
 ) -> tuple[Kind, dict[str, Reading]]:
     """What the text is, and each field it states, with how sure kb is. ``date``, when
     known, is the workshop's (a year-less next meeting is read after it); ``actions``
     are those the recap talks about (an action of one basin hints at the basin);
     ``source`` is the page's address. ``kind``, when the person says what the text is,
-    is read as that: a text of another kind is dated by its own date."""
+    is read as that: a text of another kind is dated by its own date. ``published``:
+    the page's publication date from its markup (never the workshop's)."""
     found = read_kind(text, vocab, source)
     if kind is not None and kind != found.name:
         found = Kind(kind, "", "")
@@ -67,9 +69,9 @@ def read_facts(
     if date:
         day = Reading(date, GIVEN)
     elif kind is not None and not workshop:
-        day = own_date(text, found)
+        day = own_date(text, found, published)
     else:
-        day = read_date(text, found)
+        day = read_date(text, found, published)
     readings = {"date": day, "basin": read_basin(text, vocab, found, actions)}
     kind_ = found
     if workshop:

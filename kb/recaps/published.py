@@ -443,7 +443,9 @@ def convert(
     rest = [p.text for p in parts if not p.lead]
     paras = (*lead, *([title] if title else []), *rest)
     page = PublishedText(title, paras, len(lead) if title else None)
-    found, readings = read_facts(page, vocab, date=date, actions=actions, source=source, kind=kind)
+    found, readings = read_facts(
+        page, vocab, date=date, actions=actions, source=source, kind=kind, published=published
+    )
     if found.name != WORKSHOP and title:
         # A concertation belongs to the action its title names ("Concertation thématique
         # « Liaison hôpital-ambulatoire »"): first among its actions.

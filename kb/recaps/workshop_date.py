@@ -238,9 +238,20 @@ def _events_own(before: str) -> bool:
 # -- the workshop's date --------------------------------------------------------------------
 
 
-def read_date(text: PublishedText, kind: Kind) -> Reading:
-    """The workshop's date, with how sure kb is, and the candidates to propose."""
-    found = mentions(text)
+def _published(day: str | None) -> list[Mention]:
+    """The page's publication date from its markup (a web page's metadata), as another
+    event's date: a workshop comes before it."""
+    if not day:
+        return []
+    y, m, d = (int(part) for part in day.split("-"))
+    match = DateMatch(0, 0, day, y, m, d)
+    return [Mention(-1, match, day, OTHER, _(PUBLICATION), LATER)]
+
+
+def read_date(text: PublishedText, kind: Kind, published: str | None = None) -> Reading:
+    """The workshop's date, with how sure kb is, and the candidates to propose.
+    ``published``: the page's publication date, when its markup gives it."""
+    found = mentions(text) + _published(published)
     if kind.name != WORKSHOP:
         own = _own_date(text, found, kind)
         return Reading(
@@ -441,9 +452,9 @@ def _own_date(text: PublishedText, found: list[Mention], kind: Kind) -> tuple[Ca
     return ()
 
 
-def own_date(text: PublishedText, kind: Kind) -> Reading:
+def own_date(text: PublishedText, kind: Kind, published: str | None = None) -> Reading:
     """The date of a text the person says is of another kind: its own (found), else none."""
-    own = _own_date(text, mentions(text), kind)
+    own = _own_date(text, mentions(text) + _published(published), kind)
     if not own:
         return Reading(note=_("no date of its own in the title or its first words"))
     return Reading(own[0].value, FOUND, own[0].phrase, None, own)
