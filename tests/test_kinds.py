@@ -178,3 +178,10 @@ def test_a_knowledge_base_of_workshops_shows_no_kind(kb_dir: Path) -> None:
 
     client = TestClient(create_app(locate(kb_dir)), raise_server_exceptions=False)
     assert 'id="facet-kind"' not in client.get("/").text
+
+
+def test_show_says_the_kind(kb_dir: Path, run: Run) -> None:
+    add_concertation(run)
+    shown = run("show", CONCERTATION, "--no-pager").stdout
+    assert "Kind" in shown and "concertation" in shown
+    assert "Kind" not in run("show", "2025-02-20-centre-ouest", "--no-pager").stdout

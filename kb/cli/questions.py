@@ -550,7 +550,7 @@ def _ask(
         _say_unsure(shown, "date", draft, reading)
         # Read again with the date: a year-less next meeting is the next such day after it.
         kind = draft.kind.name if draft.kind_given else None
-        draft = read(ask_date(reading.candidates), kind)
+        draft = read(ask_date(reading.candidates, workshop=draft.workshop), kind)
         given = _apply(draft, opts, vocab)
     if "basin" in lacking:
         reading = draft.readings["basin"]
@@ -584,12 +584,17 @@ def _chooser(candidates: tuple[Candidate, ...], read: Callable[[str], str]) -> C
     return check
 
 
-def ask_date(candidates: tuple[Candidate, ...] = ()) -> str:
-    """The date, typed (or, with candidates, the number of one of them)."""
-    if candidates:
+def ask_date(candidates: tuple[Candidate, ...] = (), *, workshop: bool = True) -> str:
+    """The date, typed (or, with candidates, the number of one of them); of a text of
+    another kind (``workshop`` False), its own."""
+    if candidates and workshop:
         question = _("Date of the workshop (its number, or a date like 2025-02-20 or 20/02/2025)")
-    else:
+    elif candidates:
+        question = _("Date of the text (its number, or a date like 2025-02-20 or 20/02/2025)")
+    elif workshop:
         question = _("Date of the workshop (2025-02-20 or 20/02/2025)")
+    else:
+        question = _("Date of the text (2025-02-20 or 20/02/2025)")
     answer: str = typer.prompt(
         question,
         default="1" if candidates else None,

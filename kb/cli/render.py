@@ -478,6 +478,7 @@ def _num(value: int | None) -> str:
 SHOW_FIELDS = (
     ("date", N_("Date")),
     ("basin", N_("Basin")),
+    ("kind", N_("Kind")),
     ("edition", N_("Edition")),
     ("participants", N_("Participants")),
     ("team", N_("Team")),
@@ -487,6 +488,7 @@ SHOW_FIELDS = (
     ("next_meeting", N_("Next meeting")),
     ("next_meeting_place", N_("Place")),
     ("source", N_("Source")),
+    ("published", N_("Published")),
     ("path", N_("File")),
 )
 
@@ -504,15 +506,17 @@ def recap(meta: dict[str, Any], body: str, vocab: Vocabulary) -> None:
     grid.add_column()
     for key, label in SHOW_FIELDS:
         value = meta.get(key)
-        if value in (None, [], ""):
+        if value in (None, [], "") or (key == "kind" and value == WORKSHOP):
             continue
-        if key == "basin":
+        if key == "kind":
+            cell = Text(kind_label(str(value)).strip("[]"))
+        elif key == "basin":
             cell = Text(vocab.basin_name(value), style=basin_style(vocab, value))
         elif isinstance(value, list):
             cell = Text(one_line(", ".join(value)))
         elif key == "next_meeting":
             cell = Text(_when(str(value)))
-        elif key == "date":
+        elif key in ("date", "published"):
             cell = Text(day(str(value)))
         else:
             cell = Text(one_line(str(value)))
@@ -955,8 +959,8 @@ def batch(outcomes: Sequence[Any], vocab: Vocabulary, *, written: bool) -> None:
                 field=key, value=reading.value, note=reading.note
             )
             console.print(Text("  " + one_line(said), style="yellow"), soft_wrap=True)
-    done = sum(1 for o in outcomes if o.plan is not None)
-    refused = len(outcomes) - done
+    done = sum(1 for o in outcomes if o.plan is not None and not o.plan.same)
+    refused = sum(1 for o in outcomes if o.plan is None)
     if written:
         summary = ngettext("{n} recap written", "{n} recaps written", done).format(n=number(done))
     else:

@@ -68,6 +68,7 @@ def test_files_one_after_the_other_and_all_good(empty_kb: Path, run: Run, texts:
     assert "already in the knowledge base as recaps/2025-06-12-nord.md, unchanged" in said(
         again.stdout
     )
+    assert said(again.stdout).endswith("0 recaps written, 0 texts refused.")
 
 
 def test_kind_imports_each_as_that(empty_kb: Path, run: Run, texts: Path) -> None:

@@ -198,7 +198,7 @@ def test_at_a_terminal_a_report_without_a_date_of_its_own_asks_one(
     text = str(PUBLISHED / "rapport-activites-2024.txt")
     result = run("add", "--from-text", text, input="y\n2024-12-19\ny\n")
     assert result.exit_code == 0, result.stderr
-    assert "Date of the workshop (2025-02-20 or 20/02/2025)" in result.stderr
+    assert "Date of the text (2025-02-20 or 20/02/2025)" in result.stderr
     assert ids(run) == ["report-2024-12-19-nord-est"]
 
 
