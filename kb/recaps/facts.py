@@ -114,9 +114,10 @@ _KINDS = (
     ),
     (
         "presentation",
+        # the whole title: "Présentation des résultats de l'atelier" is a workshop's
         re.compile(
-            r"^\W*(?:presentation\b|qui sommes.nous|a propos\b|nos bassins\b|les bassins\b"
-            r"|les \w+ bassins\b)"
+            r"^\W*(?:presentation(?: du bassin| des bassins)?|qui sommes.nous|a propos"
+            r"|(?:nos|les|les \w+) bassins(?: \w+){0,3}|le bassin(?: [\w-]+){0,2})\W*$"
         ),
         N_("a presentation page"),
     ),
@@ -130,9 +131,15 @@ _MEDIA = re.compile(
     r"(?:^|\.)(?:lesoir|lalibre|dhnet|rtbf|bx1|bruzz|lavenir|sudinfo|7sur7|levif|alterechos"
     r"|lecho|moustique|rtl|vrt|hln|standaard|demorgen|knack|brusselstimes|metrotime)\.\w+$"
 )
+_MEDIA_NAMES = (
+    r"(?:le soir|la libre(?: belgique)?|la dh|la derniere heure|rtbf|bx1|bruzz|l.avenir"
+    r"|sudinfo|le vif|alter echos|l.echo|moustique|rtl|brussels times|metro)\b"
+)
+# (folded lines) "Article paru dans …", "Publié dans Le Soir", "© La Libre", "Par …,
+# journaliste": a site's own footer ("© 2025 Bassin Nord") is not one.
 _PRESS_LINE = re.compile(
-    r"^\W*(?i:(?:article )?(?:paru|publi[ée])e? dans (?:le |la |l['’])?)[A-Z]"
-    r"|^\W*©\s*\w|(?i:,\s*journaliste\b)"
+    rf"^\W*(?:article )?paru dans \S|^\W*(?:article )?publie dans {_MEDIA_NAMES}"
+    rf"|^\W*©\s*(?:\d{{4}}\s*)?{_MEDIA_NAMES}|,\s*journaliste\b"
 )
 _ADC = re.compile(r"\batelier du changement\b|\badc\b")
 PRESENTED_BASINS = 3  # a text that names this many basins presents them
@@ -178,7 +185,7 @@ def _press(text: PublishedText, source: str | None) -> str | None:
             return _("its address is a news medium's ({host})").format(host=host)
     for para in text.paras:
         for line in para.split("\n"):
-            if _PRESS_LINE.search(line.strip()):
+            if _PRESS_LINE.search(folded(line.strip())):
                 return _('it says where it appeared: "{line}"').format(line=line.strip())
     return None
 

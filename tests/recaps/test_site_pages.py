@@ -63,3 +63,21 @@ def test_an_earlier_workshop_recalled_stays_earlier() -> None:
     date = convert(text, defaults()).readings["date"]
     assert date.value == "2025-06-12"
     assert "2025-02-05" not in {c.value for c in date.candidates}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Présentation des résultats de l'Atelier du Changement\n\nLe 12 juin 2025.\n", "workshop"),
+        ("Atelier du Changement : la concertation en questions\n\nTexte.\n", "workshop"),
+        ("Le bassin Nord\n\nLe bassin Nord s'étend sur Jette.\n", "presentation"),
+        ("Qui sommes-nous ?\n\nUne équipe.\n", "presentation"),
+        ("Concertation locale à Forest\n\nTexte.\n", "concertation"),
+        ("Les soins à domicile\n\nArticle paru dans Le Soir du 3 mars.\n\nSur l'ADC.\n", "press"),
+        ("Les soins à domicile\n\nPar Anne Martin, journaliste\n\nTexte.\n", "press"),
+        ("Une brochure\n\nSur l'ADC du bassin Sud.\n\n© 2025 Bassin Sud\n", "workshop"),
+        ("Une brochure\n\nPour ouvrir ses droits.\n\n© 2025 Bassin Sud\n", "news"),
+    ],
+)
+def test_the_kind_from_title_and_body(text: str, kind: str) -> None:
+    assert convert(text, defaults()).kind.name == kind
