@@ -36,7 +36,12 @@ if TYPE_CHECKING:
     from kb.timeline.agenda import Meeting
     from kb.timeline.entries import Entry, Passage
 
-PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
+# The basins' colours, in the order of kb.yml's basins: readable on a dark and on a light
+# terminal (a WCAG contrast of at least 4.5:1 against both black and white, which only
+# mid-tones reach: tests/cli/test_colours.py). Colours of the 256-colour palette, whose
+# RGB no terminal theme changes (the 16 standard ones, "blue" on black, depend on it).
+# Teal, magenta, violet, brick, blue.
+PALETTE = ("color(29)", "color(163)", "color(98)", "color(131)", "color(63)")
 HIGHLIGHT = "bold black on yellow"
 SECTIONS_SHOWN = 3
 
@@ -638,12 +643,18 @@ def _timeline_header(entry: Entry, vocab: Vocabulary) -> Text:
             header.append("  " + _("upcoming at {time}").format(time=clock(entry.time)), "bold")
         else:
             header.append("  " + _("upcoming"), style="bold")
-    elif entry.time:
-        what = _("announced at {time}, no recap yet").format(time=clock(entry.time))
+    elif entry.time:  # missing: the day has passed, and no recap of it
+        what = _("at {time}, recap missing").format(time=clock(entry.time))
         header.append("  " + what, style="yellow")
     else:
-        header.append("  " + _("announced, no recap yet"), style="yellow")
+        header.append("  " + _("recap missing"), style="yellow")
     return header
+
+
+def add_command(date: str, basin: str) -> str:
+    """The command that writes the recap of a meeting that has none (kb add's template,
+    its date and basin filled in)."""
+    return f"kb add --date {date} --basin {basin}"
 
 
 def _edition(n: int) -> str:
@@ -665,7 +676,10 @@ def _timeline_lines(entry: Entry, width: int) -> list[Text]:
         return []
     lines = [Text(one_line(entry.place))] if entry.place else []
     announced = _("announced in {id}").format(id=entry.announced_by)
-    return [*lines, Text(announced, style="dim")]
+    lines.append(Text(announced, style="dim"))
+    if entry.kind == "missing" and entry.date:
+        lines.append(Text(add_command(entry.date, entry.basin), style="dim"))
+    return lines
 
 
 def _timeline_row(entry: Entry, vocab: Vocabulary, width: int) -> Any:
@@ -726,7 +740,8 @@ def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
 
     console = stdout()
     for row in rows:
-        header = Text(one_line(row["name"]), style="bold " + basin_style(vocab, row["basin"]))
+        header = Text()  # the name only in the basin's colour (dim over it would fade it)
+        header.append(one_line(row["name"]), style="bold " + basin_style(vocab, row["basin"]))
         count = row["recaps"]
         if count == 1:
             header.append(
@@ -754,23 +769,37 @@ def basins(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
         if row["team"]:
             grid.add_row(_("Team"), Text(one_line(", ".join(row["team"]))))
         meeting = row["next_meeting"]
-        if meeting:
+        if meeting and meeting["status"] == "upcoming":  # a past one is a missing recap
             grid.add_row(_("Next meeting"), _meeting(meeting))
+        missing = row.get("missing_recaps") or []
+        if missing:
+            label = ngettext("Missing recap", "Missing recaps", len(missing))
+            grid.add_row(label, _missing(missing, row["basin"]))
         if grid.row_count:
             console.print(Padding(grid, (0, 0, 0, 2), expand=False))
         console.print()
 
 
 def _meeting(meeting: dict[str, Any]) -> Text:
+    """A meeting's day, time and place."""
     from rich.text import Text
 
     text = Text(_when(meeting["date"] + (f"T{meeting['time']}" if meeting["time"] else "")))
     if meeting["place"]:
         text.append(", " + one_line(meeting["place"]))
-    if meeting["status"] == "upcoming":
-        text.append("  " + _("upcoming"), style="bold")
-    else:
-        text.append("  " + _("no recap yet"), style="yellow")
+    return text
+
+
+def _missing(meetings: list[dict[str, Any]], basin: str) -> Text:
+    """Each meeting held with no recap, and the command that adds it."""
+    from rich.text import Text
+
+    text = Text()
+    for meeting in meetings:
+        text.append_text(_meeting(meeting))
+        text.append("\n" + add_command(meeting["date"], basin), style="dim")
+        if meeting is not meetings[-1]:
+            text.append("\n")
     return text
 
 
@@ -838,7 +867,10 @@ def agenda(meetings: list[Meeting], vocab: Vocabulary, *, today: dt.date, past: 
             out.append("\n" + indent)
             out.append_text(place)
         announced = _("announced in {id}").format(id=meeting.announced_by)
-        out.append(f"\n{indent}{announced}\n\n", style="dim")
+        out.append(f"\n{indent}{announced}", style="dim")
+        if meeting.status == "missing":
+            out.append(f"\n{indent}{add_command(meeting.date, meeting.basin)}", style="dim")
+        out.append("\n\n")
     count = ngettext("{n} meeting", "{n} meetings", len(meetings))
     out.append(count.format(n=number(len(meetings))), style="dim")
     console.print(out, no_wrap=True, overflow="ignore")
@@ -851,7 +883,7 @@ def _meeting_status(meeting: Meeting) -> Text:
         return Text(_("upcoming"), style="bold")
     if meeting.status == "held":
         return Text(_("held: kb show {id}").format(id=meeting.recap))
-    return Text(_("no recap yet"), style="yellow")
+    return Text(_("recap missing"), style="yellow")
 
 
 # -- kb add ---------------------------------------------------------------------------

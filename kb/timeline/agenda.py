@@ -89,12 +89,13 @@ def announced_meetings(recaps: Sequence[sqlite3.Row], today: dt.date) -> list[Me
         held[row["basin"]].append((row["date"], row["id"]))
         if row["next_meeting"]:
             said[(row["basin"], row["next_meeting"].partition("T")[0])].append(row)
+    # Each basin's recap dates once, not once per meeting (a basin of thousands of recaps).
+    dates = {basin: [dt.date.fromisoformat(d) for d, _ in days] for basin, days in held.items()}
     out = []
     for (basin, day), rows in said.items():
         times = [row["next_meeting"].partition("T")[2] for row in rows]
         places = [row["next_meeting_place"] for row in rows]
-        dates = [dt.date.fromisoformat(d) for d, _ in held[basin]]
-        kind = status(dt.date.fromisoformat(day), dates, today)
+        kind = status(dt.date.fromisoformat(day), dates[basin], today)
         out.append(
             Meeting(
                 date=day,
@@ -119,8 +120,8 @@ def _recap_near(day: str, recaps: Sequence[tuple[str, str]]) -> str | None:
     when = dt.date.fromisoformat(day)
     low = (when - HELD_WITHIN).isoformat()
     high = (when + HELD_WITHIN).isoformat()
-    i = bisect.bisect_left(recaps, (low, ""))
-    near = [(d, recap_id) for d, recap_id in recaps[i:] if d <= high]
+    # Both ends by bisection: a scan to the end was quadratic over a basin's meetings.
+    near = recaps[bisect.bisect_left(recaps, (low, "")) : bisect.bisect_right(recaps, (high, "~"))]
     if not near:
         return None
     return min(near, key=lambda r: abs((dt.date.fromisoformat(r[0]) - when).days))[1]

@@ -109,6 +109,8 @@ class Entry:
             "announced_by": self.announced_by,
             "editions": self.editions,
             "recap_kind": self.recap_kind,
+            # An announced meeting's state, as kb agenda and kb basins say it.
+            "status": self.kind if self.date is not None and self.id is None else None,
         }
         if self.passages is not None:
             out["passages"] = [
@@ -286,36 +288,22 @@ def status(day: dt.date, held: Sequence[dt.date], today: dt.date) -> str:
 
 def announced(recaps: Sequence[sqlite3.Row], today: dt.date) -> list[Entry]:
     """The meetings announced in ``recaps`` (``next_meeting``) that have no recap: upcoming
-    or missing. Each (basin, day) once, from the first recap that announced it."""
-    days = _days_by_basin(recaps)
-    out, seen = [], set()
-    for row in recaps:
-        if not row["next_meeting"]:
-            continue
-        day, _, time = row["next_meeting"].partition("T")
-        if (row["basin"], day) in seen:
-            continue
-        seen.add((row["basin"], day))
-        kind = status(dt.date.fromisoformat(day), days[row["basin"]], today)
-        if kind != "held":
-            out.append(
-                Entry(
-                    kind=kind,
-                    date=day,
-                    time=time or None,
-                    basin=row["basin"],
-                    place=row["next_meeting_place"],
-                    announced_by=row["id"],
-                )
-            )
-    return out
+    or missing. Each (basin, day) once, as the agenda says it (kb.timeline.agenda: time and
+    place of the latest recap that gives them), so both name the same meeting alike."""
+    from kb.timeline.agenda import announced_meetings  # it builds on this module
 
-
-def _days_by_basin(recaps: Sequence[sqlite3.Row]) -> dict[str, list[dt.date]]:
-    days: dict[str, list[dt.date]] = defaultdict(list)
-    for row in recaps:
-        days[row["basin"]].append(dt.date.fromisoformat(row["date"]))
-    return days
+    return [
+        Entry(
+            kind=meeting.status,
+            date=meeting.date,
+            time=meeting.time,
+            basin=meeting.basin,
+            place=meeting.place,
+            announced_by=meeting.announced_by,
+        )
+        for meeting in announced_meetings(recaps, today)
+        if meeting.status != "held"
+    ]
 
 
 def _gaps(recaps: Sequence[sqlite3.Row]) -> list[tuple[Entry, str, str]]:

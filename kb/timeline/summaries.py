@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kb.recaps.vocab import Vocabulary
+from kb.timeline.agenda import announced_meetings
 from kb.timeline.entries import recap_rows, status
 
 
@@ -17,7 +18,8 @@ def basins_summary(
     conn: sqlite3.Connection, vocab: Vocabulary, *, today: dt.date
 ) -> list[dict[str, Any]]:
     """Per basin of the vocabulary (those without recap too): number of recaps, first and
-    last date, latest edition, participants per workshop, latest team, next meeting."""
+    last date, latest edition, participants per workshop, latest team, next meeting, and
+    the meetings announced that took place with no recap (the agenda's ``missing``)."""
     by_basin: dict[str, list[sqlite3.Row]] = defaultdict(list)
     for row in recap_rows(conn, None):
         if row["kind"] == "workshop":  # editions and participants are the workshops'
@@ -47,6 +49,7 @@ def basins_summary(
                 ],
                 "team": next((t for t in reversed(teams) if t), []),
                 "next_meeting": _next_meeting(rows, today),
+                "missing_recaps": _missing_recaps(rows, today),
             }
         )
     return out
@@ -69,6 +72,21 @@ def _next_meeting(rows: Sequence[sqlite3.Row], today: dt.date) -> dict[str, Any]
         "status": kind,
         "announced_by": latest["id"],
     }
+
+
+def _missing_recaps(rows: Sequence[sqlite3.Row], today: dt.date) -> list[dict[str, Any]]:
+    """The meetings the basin's recaps announce whose day has passed with no recap dated
+    near it, oldest first: as the agenda says them."""
+    missing = [m for m in announced_meetings(rows, today) if m.status == "missing"]
+    return [
+        {
+            "date": m.date,
+            "time": m.time,
+            "place": m.place,
+            "announced_by": m.announced_by,
+        }
+        for m in sorted(missing, key=lambda m: m.date)
+    ]
 
 
 def actions_summary(

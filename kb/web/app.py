@@ -214,6 +214,7 @@ class Site:
             meta=meta,
             body=Markup(self.render_markdown(body)),
             source_link=_web_address(meta.get("source")),
+            today=self.today().isoformat(),  # "next meeting" only for a day still to come
         )
 
     def timeline(self, request: Request) -> Response:

@@ -97,11 +97,13 @@ def test_colours_follow_force_color_no_color_and_the_option(
 ) -> None:
     assert "\x1b[" not in run("search", "helpdesk").stdout  # not a terminal: plain text
     monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")  # the basin's colour is one of 256
+    basin = "\x1b[38;5;98m"  # Centre-Ouest's
     coloured = run("search", "helpdesk").stdout
-    assert HIGHLIGHT in coloured and "\x1b[32m" in coloured  # the match, the basin
+    assert HIGHLIGHT in coloured and basin in coloured  # the match, the basin
     plain = run("search", "helpdesk", "--no-color").stdout
     # No colour, but bold stays: matches still stand out.
-    assert HIGHLIGHT not in plain and "\x1b[32m" not in plain and "\x1b[1mHD\x1b[0m" in plain
+    assert HIGHLIGHT not in plain and basin not in plain and "\x1b[1mHD\x1b[0m" in plain
     assert ANSI.sub("", plain) == ANSI.sub("", coloured)
     monkeypatch.setenv("NO_COLOR", "1")
     assert run("search", "helpdesk").stdout == plain
@@ -138,12 +140,13 @@ def test_every_command_takes_no_color_and_the_long_ones_no_pager() -> None:
 def test_a_long_output_on_a_terminal_goes_through_the_pager_in_colour(
     kb_dir: Path, tmp_path: Path, pager: tuple[str, Path]
 ) -> None:
-    status, shown = kb_on_terminal(tmp_path, "show", CO_2025_02, **paged_env(pager))
+    env = paged_env(pager, TERM="xterm-256color")
+    status, shown = kb_on_terminal(tmp_path, "show", CO_2025_02, **env)
     assert status == 0 and TITLE_2025_02 not in shown
     paged = pager[1].read_text(encoding="utf-8")
     args, less, text = paged.split("\n", 2)
     assert args == "ARGS " and less == "LESS FRX"  # as git sets it, so colours pass
-    assert f"\x1b[1m{TITLE_2025_02}\x1b[0m" in text and "\x1b[32mCentre-Ouest" in text
+    assert f"\x1b[1m{TITLE_2025_02}\x1b[0m" in text and "\x1b[38;5;98mCentre-Ouest" in text
     assert "Le Helpdesk du bassin" in ANSI.sub("", text)
 
 

@@ -148,8 +148,9 @@ def test_the_text_lists_each_meeting_with_its_status(
         "2025-06-12  14:00  Centre-Ouest  held: kb show 2025-06-12-centre-ouest",
         "                   announced in 2025-02-20-centre-ouest",
         "",
-        "2024-06-10         Centre-Ouest  no recap yet",
+        "2024-06-10         Centre-Ouest  recap missing",
         "                   announced in 2024-02-22-centre-ouest",
+        "                   kb add --date 2024-06-10 --basin centre-ouest",
         "",
         "3 meetings",
     ]

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import icalendar
+import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import ROOT, python, write_recap
@@ -158,3 +159,53 @@ def test_the_site_does_not_need_the_command_line() -> None:
     done = python("-c", script, str(ROOT / "recaps"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_search_hint_shows_or_and_parentheses_as_the_search_takes_them(
+    client: TestClient,
+) -> None:
+    from html import unescape
+
+    hint = re.search(r'<p class="hint">(.*?)</p>', client.get("/").text, re.S)
+    assert hint is not None
+    examples = [unescape(code) for code in re.findall(r"<code>(.*?)</code>", hint.group(1))]
+    assert "a OR b" in examples and "a | b" in examples
+    grouped = next(e for e in examples if e.startswith("(") and "|" in e)
+    # Every example is a search the site answers (-mot alone leaves nothing to look
+    # for), with results for the grouped one.
+    for example in (e for e in examples if not e.startswith("-")):
+        page = client.get("/", params={"q": example})
+        assert page.status_code == 200, example
+        assert 'class="problem"' not in page.text, example
+    assert '<article class="hit">' in client.get("/", params={"q": grouped}).text
+
+
+def test_a_past_meeting_without_recap_is_missing_on_the_pages(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KB_TODAY", "2026-12-06")  # read at each request
+    timeline = client.get("/timeline", params={"basin": "sud"}).text
+    meeting = timeline.split('<li class="entry missing">')[1].split("</li>")[0]
+    assert "1er février 2024</time> — Sud" in meeting
+    assert "<strong>Compte rendu manquant</strong>" in meeting
+    assert "<code>kb add --date 2024-02-01 --basin sud</code>" in meeting
+    assert "À venir" not in timeline and "pas encore" not in timeline
+    agenda = client.get("/agenda", params={"basin": "sud"}).text
+    upcoming, past = agenda.split("<h2>Passées</h2>")
+    assert "Aucune rencontre annoncée à venir." in upcoming
+    assert "<dd><strong>manquant</strong></dd>" in past
+    assert "<code>kb add --date 2024-02-01 --basin sud</code>" in past
+    recap = client.get("/recaps/2023-10-10-sud").text
+    assert "<dt>Rencontre annoncée</dt>" in recap and "Prochaine rencontre" not in recap
+
+
+def test_before_its_day_the_meeting_is_the_next_one_on_the_pages(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KB_TODAY", "2024-01-15")
+    timeline = client.get("/timeline", params={"basin": "sud"}).text
+    assert '<li class="entry upcoming">' in timeline and "<strong>À venir</strong>" in timeline
+    assert "kb add" not in timeline and "manquant" not in timeline
+    upcoming, _past = client.get("/agenda", params={"basin": "sud"}).text.split("<h2>Passées</h2>")
+    assert "1er février 2024</time> — Sud" in upcoming
+    assert "<dt>Prochaine rencontre</dt>" in client.get("/recaps/2023-10-10-sud").text

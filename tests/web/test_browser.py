@@ -160,3 +160,89 @@ def test_html_in_a_recap_shows_as_text_and_never_runs(
     assert browser.find_elements(By.CSS_SELECTOR, "main script, main img") == []
     assert HOSTILE in browser.find_element(By.CSS_SELECTOR, "ol.hits").text
     shot(browser, request, "hostile-search")
+
+
+PHONE = (390, 844)  # a common phone's screen, in CSS pixels
+
+# Every visible element whose box runs past its parent's sides (a scrolling or clipping
+# parent excepted), or past the page's width: what a phone would cut or scroll sideways.
+OVERFLOWING = """
+const out = [];
+const page = document.documentElement.clientWidth;
+for (const el of document.body.querySelectorAll('*')) {
+  const box = el.getBoundingClientRect();
+  if (!box.width || !box.height) continue;
+  const style = getComputedStyle(el);
+  if (style.position === 'absolute' || style.position === 'fixed') continue;
+  const parent = el.parentElement;
+  const clip = getComputedStyle(parent).overflowX;
+  const outer = parent.getBoundingClientRect();
+  const past = clip === 'visible'
+    ? Math.max(outer.left - box.left, box.right - outer.right) : 0;
+  const off = Math.max(-box.left, box.right - page);
+  if (past > 1 || off > 1) {
+    const name = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+    out.push(name + ' ' + (el.textContent || '').trim().slice(0, 40) + ' by '
+             + Math.round(Math.max(past, off)) + 'px');
+  }
+}
+if (document.documentElement.scrollWidth > page) out.push('the page scrolls sideways');
+return out;
+"""
+
+
+def on_phone(driver: WebDriver) -> None:
+    """The viewport of a phone (the page's meta viewport applies, as on a phone)."""
+    width, height = PHONE
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+
+def phone_shot(driver: WebDriver, request: pytest.FixtureRequest, page: str) -> Path:
+    """What the phone's first screen shows."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{request.node.name}-{page}.png"
+    assert driver.save_screenshot(str(path)), path
+    return path
+
+
+@pytest.mark.parametrize(
+    ("page", "address"),
+    [
+        ("search", "/?q=sant%C3%A9"),
+        ("latest", "/"),
+        ("facet", "/?basin=centre-ouest&year=2025"),
+        ("recap", "/recaps/2025-06-12-centre-ouest"),
+        ("timeline", "/timeline?basin=centre-ouest"),
+        ("agenda", "/agenda"),
+    ],
+    ids=lambda value: "" if value.startswith("/") else value,
+)
+def test_on_a_phone_nothing_runs_past_its_box(
+    site: str, browser: WebDriver, request: pytest.FixtureRequest, page: str, address: str
+) -> None:
+    on_phone(browser)
+    browser.get(site + address)
+    phone_shot(browser, request, page)
+    overflowing = browser.execute_script(OVERFLOWING)
+    assert not overflowing, "\n".join(overflowing)
+    assert browser.execute_script("return window.innerWidth") == PHONE[0]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/?q=sant%C3%A9", "/", "/?basin=centre-ouest"],
+    ids=["search", "latest", "facet"],
+)
+def test_on_a_phone_the_results_come_first(
+    site: str, browser: WebDriver, request: pytest.FixtureRequest, address: str
+) -> None:
+    on_phone(browser)
+    browser.get(site + address)
+    title = browser.find_element(By.CSS_SELECTOR, "ol.hits article.hit h3")
+    bottom = browser.execute_script("return arguments[0].getBoundingClientRect().bottom", title)
+    phone_shot(browser, request, "first-screen")
+    assert 0 < bottom <= PHONE[1], f"the first result's title ends at {bottom}px"
+    facets = browser.find_element(By.CSS_SELECTOR, "aside.facets")
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", facets)
+    assert top > bottom  # the counts come after the results, not before
