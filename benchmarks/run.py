@@ -6,7 +6,9 @@
 kb is measured from a regular (non-editable) install in benchmarks/.venv, made on first
 use from this checkout, as users have it. Each figure is the median of --runs runs, and
 is given beside a floor measured in the same run (the same machine, the same moment), so
-ratios stay meaningful on a noisy machine. Writes benchmarks/results.md.
+ratios stay meaningful on a noisy machine; each search also beside its peer, `sqlite-utils
+search` on a porter FTS5 table of the same files (target: kb <= 1.25x). Ends with the
+judged set's pass rates (tests/search/relevance/mixed.py). Writes benchmarks/results.md.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 RARE, COMMON, PREFIX, PHRASE = "tramontane", "bassin", "accompagn*", '"santé mentale"'
+WORDS = "santé mentale quartiers"  # several words: what proximity re-ranks
+# The peer of a search (issue 22's target: kb search <= 1.25x it): sqlite-utils' own CLI
+# on a porter FTS5 table of the same files, as many results as kb shows by default.
+PEER_TARGET = 1.25
 
 
 def kb_install(rebuild: bool) -> Path:
@@ -179,6 +185,25 @@ def fts_floor(folder: Path, db: Path) -> list[str]:
     return [py, str(HERE / "floors.py"), "frontmatter-fts", str(folder), str(db)]
 
 
+def peer_search(folder: Path) -> list[str]:
+    """``sqlite-utils search`` on a porter FTS5 table of the corpus's files (title and
+    body, built once per corpus with sqlite-utils, as fts_floor does), 10 results; the
+    query is added last."""
+    db = folder.parent / "peer.sqlite"
+    if not db.exists():
+        subprocess.run(fts_floor(folder, db), check=True)
+    return [str(VENV / "bin" / "sqlite-utils"), "search", str(db), "recaps", "--limit", "10"]
+
+
+def peer_note(kb: float, peer: float) -> str:
+    ratio = kb / peer
+    verdict = "within" if ratio <= PEER_TARGET else "ABOVE"
+    return (
+        f"sqlite-utils search: {peer * 1000:,.0f} ms (kb = {ratio:.2f}x, {verdict} the "
+        f"{PEER_TARGET}x target)"
+    )
+
+
 def bench(n: int, kb: Path, runs: int) -> list[str]:
     folder = corpus(n)
     db = folder.parent / "index.sqlite"
@@ -222,25 +247,35 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
     subprocess.run([*base, "index", *where], capture_output=True, check=False)
 
     import_floor = [py, "-c", "import sqlite3, rich.console, rich.table"]
+    peer = peer_search(folder)
     for label, query in (
         ("rare word", RARE),
         ("word in every recap", COMMON),
         ("prefix", PREFIX),
         ("phrase", PHRASE),
+        ("several words", WORDS),
     ):
         search = [*base, "search", query, *where]
-        tty, floor_import, _ = paired(search, import_floor, runs, tty=True)
-        as_json, floor_json, _ = paired([*search, "--json"], import_floor, runs)
+        tty, (floor_import, peer_tty), _ = interleaved(
+            search, [import_floor, [*peer, query]], runs, tty=True
+        )
+        as_json, (floor_json, peer_json), _ = interleaved(
+            [*search, "--json"], [import_floor, [*peer, query]], runs
+        )
         word = query.strip('"*').split()[0]
         beside_rg, rg, _ = paired(search, ["rg", "-l", "-i", word, str(folder)], runs, tty=True)
         table.add(
             f"kb search {query} ({label}, terminal)",
             tty,
             ("import sqlite3, rich", floor_import),
-            f"rg -l: {rg * 1000:,.0f} ms (kb = {beside_rg / rg:.2f}x rg, runs interleaved)",
+            f"rg -l: {rg * 1000:,.0f} ms (kb = {beside_rg / rg:.2f}x rg, runs interleaved); "
+            + peer_note(tty, peer_tty),
         )
         table.add(
-            f"kb search {query} --json ({label})", as_json, ("import sqlite3, rich", floor_json)
+            f"kb search {query} --json ({label})",
+            as_json,
+            ("import sqlite3, rich", floor_json),
+            peer_note(as_json, peer_json),
         )
     # What kb says comes from a French catalogue when the language is French: a search in
     # French against the same search in LANG=C (both through env, runs interleaved).
@@ -270,6 +305,19 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
     return table.rows
 
 
+def relevance() -> str:
+    """How well search finds, beside how fast: the pass rates of the judged set over the
+    bundled recaps and 300 distractors (tests/search/relevance/mixed.py), run from this
+    checkout with the benchmark's Python."""
+    return subprocess.run(
+        [str(VENV / "bin" / "python"), "-m", "tests.search.relevance.mixed"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
@@ -288,10 +336,15 @@ def main() -> None:
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         rows += bench(n, kb, args.runs)
+    found = relevance()
+    print(f"\n{found}")
     stamp = time.strftime("%Y-%m-%d")
     Path(args.out).write_text(
         f"Measured {stamp} with `python benchmarks/run.py --sizes {args.sizes} "
-        f"--runs {args.runs}` ({os.cpu_count()} cores).\n\n" + "\n".join(header + rows) + "\n"
+        f"--runs {args.runs}` ({os.cpu_count()} cores).\n\n"
+        + "\n".join(header + rows)
+        + "\n\nJudged queries (`python -m tests.search.relevance.mixed`):\n\n"
+        + f"```text\n{found}\n```\n"
     )
 
 

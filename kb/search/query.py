@@ -32,6 +32,7 @@ class Features(NamedTuple):
     glossary: bool = True  # CAB finds Conseil de l'Action du Bassin
     fallback: bool = True  # no recap has every word: show those with some
     typos: bool = True  # helpdsk: did you mean helpdesk?
+    proximity: bool = True  # the words close together first (kb.search.proximity)
 
 
 ALL = Features()

@@ -19,6 +19,7 @@ from kb.errors import UsageError
 from kb.i18n import N_, _
 from kb.index import fts
 from kb.recaps.vocab import Vocabulary
+from kb.search import proximity
 from kb.search.filters import Filters, parse_day, where_clause
 from kb.search.hits import RecapHit, SectionHit
 from kb.search.query import (
@@ -169,16 +170,30 @@ class _Query:
 
     def ranked(self, terms: list[Term], limit: int, *, every: bool = True) -> list[sqlite3.Row]:
         """Matching recaps, best first. With every word required, the recaps that match
-        every word as written come first, then those that match only through stems."""
+        every word as written come first, then those that match only through stems; in
+        each of these, recaps that hold the words close together first (proximity)."""
         full = expression(terms, self.features, every=every)
+        near = proximity.near(terms) if every and self.features.proximity else None
         if not (every and self.features.stemming):
-            return self._recaps(full, limit)
-        rows = self._recaps(expression(terms, self.features, exact=True), limit)
+            return self._recaps(full, limit, near=near)
+        rows = self._recaps(expression(terms, self.features, exact=True), limit, near=near)
         if len(rows) < limit:
-            rows += self._recaps(full, limit - len(rows), skip=[r["n"] for r in rows])
+            rows += self._recaps(full, limit - len(rows), skip=[r["n"] for r in rows], near=near)
         return rows
 
-    def _recaps(self, match: str, limit: int, skip: Sequence[int] = ()) -> list[sqlite3.Row]:
+    def _recaps(
+        self,
+        match: str,
+        limit: int,
+        skip: Sequence[int] = (),
+        near: proximity.Near | None = None,
+    ) -> list[sqlite3.Row]:
+        if near is None:
+            return self._by_bm25(match, limit, skip)
+        rows = self._by_bm25(match, max(limit, proximity.RERANK), skip)
+        return proximity.closest_first(self.conn, rows, near)[:limit]
+
+    def _by_bm25(self, match: str, limit: int, skip: Sequence[int] = ()) -> list[sqlite3.Row]:
         where, params = where_clause(self.filters)
         unseen = f" AND {{}} NOT IN ({','.join('?' * len(skip))})" if skip else ""
         columns = "r.n, r.id, r.date, r.basin, r.path, r.title, r.kind"
