@@ -211,13 +211,16 @@ PSEUDO_COMMANDS = [
     ["add", "draft.md"],
     ["list", "--db", "garbage.sqlite"],
     ["list", "--kb-dir", "nowhere"],
+    ["site", "www"],
+    ["site", "www"],
+    ["site", "recaps"],
 ]
 PSEUDO_HELP = [
     [],
     ["--help"],
     *[[name, "--help"] for name in ("index", "search", "list", "show", "open", "timeline")],
     *[[name, "--help"] for name in ("basins", "actions", "add", "glossary", "agenda")],
-    *[[name, "--help"] for name in ("export", "serve")],
+    *[[name, "--help"] for name in ("export", "serve", "site", "datasette")],
     ["serch"],
     ["search"],
     ["search", "--limt", "3", "x"],
@@ -228,7 +231,7 @@ PSEUDO_HELP = [
 # Words of kb's messages that are also words of the output's own content.
 NOT_ENGLISH = {"kb", "json", "jsonl", "csv", "ics", "fts", "sqlite", "utf", "bom", "html", "txt"}
 COMMANDS = {"index", "search", "list", "show", "open", "timeline", "basins", "actions"}
-COMMANDS |= {"add", "glossary", "agenda", "export", "serve"}
+COMMANDS |= {"add", "glossary", "agenda", "export", "serve", "site", "datasette"}
 
 
 def pseudo_catalogue(folder: Path) -> Path:

@@ -185,3 +185,14 @@ def test_show_says_the_kind(kb_dir: Path, run: Run) -> None:
     shown = run("show", CONCERTATION, "--no-pager").stdout
     assert "Kind" in shown and "concertation" in shown
     assert "Kind" not in run("show", "2025-02-20-centre-ouest", "--no-pager").stdout
+
+
+def test_the_static_site_holds_other_kinds(kb_dir: Path, run: Run, tmp_path: Path) -> None:
+    add_concertation(run)
+    out = tmp_path / "site"
+    result = run("site", str(out), "--kb-dir", str(kb_dir))
+    assert result.exit_code == 0, result.stderr
+    page = (out / "recaps" / f"{CONCERTATION}.html").read_text(encoding="utf-8")
+    assert "<dt>Genre</dt>" in page
+    only = (out / "home" / "kind-concertation.html").read_text(encoding="utf-8")
+    assert f"{CONCERTATION}.html" in only and "2025-02-20-centre-ouest.html" not in only

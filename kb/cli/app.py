@@ -608,3 +608,40 @@ def serve(
     no_color: NoColor = False,
 ) -> None:
     _exit(commands.serve(host=host, port=port, kb_dir=kb_dir, db=db))
+
+
+@app.command(
+    epilog=_("Examples: {examples}").format(examples="kb site site/;  kb site /var/www/adc"),
+    help=_(
+        "Write the web site's pages as static files into OUT, for any web host: search "
+        "(Pagefind, in the browser), a page per recap, timeline, agenda, with the "
+        "calendar file and the CSV export.\n\nA rebuild rewrites only what changed and "
+        "says what it wrote. OUT must be new, empty, or a site kb site wrote: a folder "
+        "that holds anything else is refused."
+    ),
+)
+def site(
+    out: Annotated[str, typer.Argument(metavar="OUT", help=_("The site's folder."))],
+    kb_dir: KbDir = None,
+    db: Db = None,
+    no_color: NoColor = False,
+) -> None:
+    from kb.cli import sharing
+
+    _exit(sharing.site(out=out, kb_dir=kb_dir, db=db))
+
+
+@app.command(
+    epilog=_("Examples: {examples}").format(
+        examples="kb datasette > metadata.json;  datasette recaps/.kb/index.sqlite -m metadata.json"
+    ),
+    help=_(
+        "Print Datasette's metadata for the index (JSON): its tables named and described, "
+        "full-text search, facets by basin, action and year.\n\nDatasette then opens or "
+        "publishes the index as it is (docs/sharing.md)."
+    ),
+)
+def datasette(kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False) -> None:
+    from kb.cli import sharing
+
+    _exit(sharing.datasette(kb_dir=kb_dir, db=db))

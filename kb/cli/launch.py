@@ -80,7 +80,7 @@ FAST: dict[str, tuple[str, tuple[str, str] | None, tuple[Option, ...]]] = {
     ),
 }
 # Not a reading command: `kb serve` runs for hours, and goes to the typer app.
-SLOW = ("add", "serve")
+SLOW = ("add", "serve", "site", "datasette")
 
 
 MAX_LIMIT = 10_000  # the same bound as kb/cli/app.py's --limit

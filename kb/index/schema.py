@@ -96,7 +96,18 @@ def _m005_recaps_only(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS sections_fr")
 
 
-def _m006_kinds(conn: sqlite3.Connection) -> None:
+def _m006_browse_view(conn: sqlite3.Connection) -> None:
+    # One row per recap with its year and every action linked to it (frontmatter and
+    # headings, as JSON): what Datasette facets on (kb.share.datasette). Nothing stored.
+    conn.execute(
+        "CREATE VIEW recaps_browse AS SELECT r.n, r.id, r.date, substr(r.date, 1, 4) AS year,"
+        " r.basin, r.title, r.edition, r.participants,"
+        " (SELECT json_group_array(a.action) FROM recap_actions a WHERE a.recap_id = r.id)"
+        " AS actions, r.next_meeting, r.next_meeting_place, r.source, r.path FROM recaps r"
+    )
+
+
+def _m007_kinds(conn: sqlite3.Connection) -> None:
     # What a recap is (a workshop's, a concertation's…) and when its text was published.
     conn.execute("ALTER TABLE recaps ADD COLUMN kind TEXT NOT NULL DEFAULT 'workshop'")
     conn.execute("ALTER TABLE recaps ADD COLUMN published TEXT")
@@ -108,7 +119,8 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m003_french,
     _m004_one_word_index,
     _m005_recaps_only,
-    _m006_kinds,
+    _m006_browse_view,
+    _m007_kinds,
 )
 
 

@@ -8,5 +8,5 @@ command line does (kb.index.fresh: the index brought in line with the folder fir
 never writes to the recaps.
 
 May import anything in kb but kb.cli; starlette, jinja2, markdown_it and uvicorn. Nothing
-in kb imports it but kb.cli's ``serve``, lazily.
+in kb imports it but kb.cli's ``serve`` and kb.site (its templates and page data), lazily.
 """

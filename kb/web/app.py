@@ -80,7 +80,23 @@ def marked(text: str | None) -> Markup:
     return Markup(" ".join(safe.split()).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
-def _markdown() -> Callable[[str], str]:
+def environment(*folders: str) -> Environment:
+    """The pages' templates (``folders`` first: the static site's, which extend them).
+    ``link`` makes every address of a page; ``csp`` and ``downloads`` are the static
+    site's (the server sends its policy as a header)."""
+    env = Environment(
+        loader=FileSystemLoader([*folders, os.path.join(HERE, "templates")]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["marked"] = marked
+    env.globals.update(link=link, csp=None, downloads=None, kind_names=KIND_FR)
+    return env
+
+
+def markdown() -> Callable[[str], str]:
     from markdown_it import MarkdownIt
 
     # "commonmark" with raw HTML off: <script> is text; javascript: and data: links are
@@ -101,6 +117,69 @@ class Results:
     notes: list[str] = field(default_factory=list)
 
 
+def results(conn: sqlite3.Connection, vocab: Vocabulary, query: str, filters: Filters) -> Results:
+    """The home page's answer: the latest recaps of ``filters`` without a query, else the
+    query's hits; with the counts per basin, action and year."""
+    if not query:
+        from kb.search.lookup import list_recaps
+
+        rows = list_recaps(conn, filters=filters)[::-1]  # latest first
+        counts = facets(conn, vocab, filters=filters)
+        return Results(query, filters, counts, recaps=rows[:SHOWN])
+    from kb.search.ranking import search
+
+    found = search(conn, query, vocab=vocab, filters=filters, limit=SHOWN)
+    # The counts: recaps that match the query whatever the filters, then counted
+    # per filter as kb.search.facets says.
+    matching = search(conn, query, vocab=vocab, limit=MATCHING, sections=False)
+    counts = facets(conn, vocab, filters=filters, among={h.id for h in matching.hits})
+    return Results(query, filters, counts, hits=found.hits, notes=found.notes)
+
+
+def home_page(found: Results) -> dict[str, Any]:
+    """home.html's context (beside ``vocab``) for these results."""
+    chosen = {
+        "basin": found.filters.basin,
+        "action": found.filters.action,
+        "kind": found.filters.kind,
+    }
+    year = next((f.value for f in found.facets.years if f.selected), None)
+    return {
+        "query": found.query,
+        "results": found,
+        "current": {"q": found.query, **chosen, "year": year},
+        "problem": None,
+        "shown_limit": SHOWN,
+        "sections_shown": SECTIONS_SHOWN,
+    }
+
+
+def recap_page(
+    loc: Location, meta: Mapping[str, Any], render_markdown: Callable[[str], str]
+) -> dict[str, Any]:
+    """recap.html's context (beside ``vocab``) for a recap as kb.search.lookup gives it.
+    OSError when its file cannot be read (removed since the index was asked)."""
+    from kb.recaps.recap import body_of
+
+    with open(os.path.join(loc.folder, meta["path"]), "rb") as handle:
+        text = handle.read().decode("utf-8", errors="replace")
+    body = body_of(text.removeprefix("\ufeff").replace("\r\n", "\n"))
+    return {
+        "meta": meta,
+        "body": Markup(render_markdown(body)),
+        "source_link": _web_address(meta.get("source")),
+    }
+
+
+def agenda_page(meetings: list[Any], today: dt.date) -> dict[str, Any]:
+    """agenda.html's context (beside ``vocab`` and ``filters``): upcoming and past."""
+    day = today.isoformat()
+    return {
+        "upcoming": [m for m in meetings if m.date >= day],
+        "past": [m for m in meetings if m.date < day],
+    }
+
+
 class Site:
     """The pages of one knowledge base. ``today`` is asked at each request (kb.config's,
     which honours $KB_TODAY, unless given)."""
@@ -111,17 +190,8 @@ class Site:
         # One sync at a time: requests are answered in threads, and two syncs of one index
         # would only wait for each other inside SQLite.
         self.lock = threading.Lock()
-        self.env = Environment(
-            loader=FileSystemLoader(os.path.join(HERE, "templates")),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["marked"] = marked
-        self.env.globals["link"] = link
-        self.env.globals["kind_names"] = KIND_FR
-        self.render_markdown = _markdown()
+        self.env = environment()
+        self.render_markdown = markdown()
 
     # -- answering ----------------------------------------------------------------
 
@@ -148,45 +218,16 @@ class Site:
         query = " ".join(params.get("q", "").split())[:QUERY_LENGTH]
 
         def question(conn: sqlite3.Connection, vocab: Vocabulary) -> Results:
-            filters = _filters(vocab, params)
-            if not query:
-                from kb.search.lookup import list_recaps
-
-                rows = list_recaps(conn, filters=filters)[::-1]  # latest first
-                counts = facets(conn, vocab, filters=filters)
-                return Results(query, filters, counts, recaps=rows[:SHOWN])
-            from kb.search.ranking import search
-
-            found = search(conn, query, vocab=vocab, filters=filters, limit=SHOWN)
-            # The counts: recaps that match the query whatever the filters, then counted
-            # per filter as kb.search.facets says.
-            matching = search(conn, query, vocab=vocab, limit=MATCHING, sections=False)
-            counts = facets(conn, vocab, filters=filters, among={h.id for h in matching.hits})
-            return Results(query, filters, counts, hits=found.hits, notes=found.notes)
+            return results(conn, vocab, query, _filters(vocab, params))
 
         try:
-            vocab, results = self.ask(question)
+            vocab, found = self.ask(question)
         except UsageError as exc:  # a query with nothing to look for, filters at odds
             vocab, _none = self.ask(lambda conn, vocab: None)
             return self.page(
                 "home.html", 400, vocab=vocab, query=query, results=None, problem=str(exc)
             )
-        chosen = {
-            "basin": results.filters.basin,
-            "action": results.filters.action,
-            "kind": results.filters.kind,
-        }
-        year = next((f.value for f in results.facets.years if f.selected), None)
-        return self.page(
-            "home.html",
-            vocab=vocab,
-            query=query,
-            results=results,
-            current={"q": query, **chosen, "year": year},
-            problem=None,
-            shown_limit=SHOWN,
-            sections_shown=SECTIONS_SHOWN,
-        )
+        return self.page("home.html", vocab=vocab, **home_page(found))
 
     def recap(self, request: Request) -> Response:
         ref = request.path_params["recap_id"]
@@ -204,18 +245,12 @@ class Site:
             raise HTTPException(404) from None
         if meta["id"] != ref:  # a unique prefix of the id: the page's own address
             return RedirectResponse(request.url_for("recap", recap_id=meta["id"]).path, 302)
-        from kb.recaps.recap import body_of
-
-        text = _read(os.path.join(self.loc.folder, meta["path"]))
-        body = body_of(text.removeprefix("\ufeff").replace("\r\n", "\n"))
-        return self.page(
-            "recap.html",
-            vocab=vocab,
-            meta=meta,
-            body=Markup(self.render_markdown(body)),
-            source_link=_web_address(meta.get("source")),
-            today=self.today().isoformat(),  # "next meeting" only for a day still to come
-        )
+        try:
+            context = recap_page(self.loc, meta, self.render_markdown)
+        except OSError:
+            raise HTTPException(404) from None  # removed since the index was asked
+        # "next meeting" only for a day still to come
+        return self.page("recap.html", vocab=vocab, today=self.today().isoformat(), **context)
 
     def timeline(self, request: Request) -> Response:
         from kb.timeline.entries import Entry
@@ -232,13 +267,8 @@ class Site:
 
     def agenda(self, request: Request) -> Response:
         vocab, (filters, meetings) = self._meetings(request)
-        today = self.today().isoformat()
         return self.page(
-            "agenda.html",
-            vocab=vocab,
-            filters=filters,
-            upcoming=[m for m in meetings if m.date >= today],
-            past=[m for m in meetings if m.date < today],
+            "agenda.html", vocab=vocab, filters=filters, **agenda_page(meetings, self.today())
         )
 
     def agenda_ics(self, request: Request) -> Response:
@@ -327,14 +357,6 @@ def _web_address(source: str | None) -> str | None:
     if source and re.fullmatch(r"https?://[^\s<>\"']+", source.strip()):
         return source.strip()
     return None
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        raise HTTPException(404) from None  # removed since the index was asked
 
 
 class _Headers:
