@@ -247,6 +247,8 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
     subprocess.run([*base, "index", *where], capture_output=True, check=False)
 
     import_floor = [py, "-c", "import sqlite3, rich.console, rich.table"]
+    # The floor of any typer program that answers from SQLite: kb's one parser is typer's.
+    typer_floor = [py, "-c", "import sqlite3, typer, rich.console, rich.table"]
     peer = peer_search(folder)
     for label, query in (
         ("rare word", RARE),
@@ -277,6 +279,13 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
             ("import sqlite3, rich", floor_json),
             peer_note(as_json, peer_json),
         )
+        if query == RARE:
+            beside_typer, floor_typer, _ = paired(search, typer_floor, runs, tty=True)
+            table.add(
+                f"kb search {query} ({label}, terminal)",
+                beside_typer,
+                ("import sqlite3, typer, rich", floor_typer),
+            )
     # What kb says comes from a French catalogue when the language is French: a search in
     # French against the same search in LANG=C (both through env, runs interleaved).
     rare = [*base, "search", RARE, *where]

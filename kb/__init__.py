@@ -1,7 +1,10 @@
 """kb: a command-line knowledge base for the recaps of the Ateliers du Changement.
 
 The recaps (Markdown files in a folder) are the source of truth; the index is a cache.
-Layers, each importing only from those above it:
+Layers, each importing only from those above it (pyproject.toml's import-linter contracts
+hold them: ``lint-imports``, run by .ci/run):
+
+- kb.i18n: what kb says, in the reader's language; imports nothing of kb.
 
 - kb.errors, kb.config: what a user can act on; where the folder and the index live.
 - kb.text: folding, cleaning and French analysis of text.

@@ -1,3 +1,3 @@
-from kb.cli.launch import main
+from kb.cli.app import run
 
-main()
+run()

@@ -74,10 +74,32 @@ def _load() -> _Catalogue:
         else:
             import gettext
 
-            # KB_LOCALEDIR: another folder of catalogues (a translator's, the tests').
-            folder = os.environ.get("KB_LOCALEDIR") or LOCALEDIR
-            _catalogue = gettext.translation(DOMAIN, folder, languages=[code], fallback=True)
+            _catalogue = gettext.translation(DOMAIN, _folder(), languages=[code], fallback=True)
     return _catalogue
+
+
+def _folder() -> str:
+    # KB_LOCALEDIR: another folder of catalogues (a translator's, the tests').
+    return os.environ.get("KB_LOCALEDIR") or LOCALEDIR
+
+
+def bind() -> None:
+    """Make kb's catalogue gettext's global domain, in the language kb speaks: what the
+    libraries that call ``gettext.gettext`` say (click's usage errors and help, typer's
+    headings) then comes from kb's catalogue, as click documents it.
+
+    gettext's global functions choose the language from ``$LANGUAGE``, ``$LC_ALL``,
+    ``$LC_MESSAGES`` and ``$LANG``; when that choice is not kb's (``KB_LANG`` set, or a
+    ``$LANGUAGE`` that lists no language kb speaks), ``$LANGUAGE`` is set to kb's.
+    """
+    import gettext
+
+    folder = _folder()
+    gettext.bindtextdomain(DOMAIN, folder)
+    gettext.textdomain(DOMAIN)
+    code = language()
+    if gettext.find(DOMAIN, folder) != gettext.find(DOMAIN, folder, languages=[code]):
+        os.environ["LANGUAGE"] = code
 
 
 def reset() -> None:

@@ -79,7 +79,9 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     a cache folder of its own (where kb keeps the index of a read-only folder), and in
     English (KB_LANG=en) whatever the machine's language: tests of French output say so
     (``in_french``)."""
-    for name in ("KB_DIR", "KB_DB", "KB_TODAY", "KB_LOCALEDIR"):
+    # LANGUAGE too: kb sets it when KB_LANG overrides it (kb.i18n.bind), and a test's
+    # value must not reach the next test's processes.
+    for name in ("KB_DIR", "KB_DB", "KB_TODAY", "KB_LOCALEDIR", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("KB_LANG", "en")

@@ -52,8 +52,9 @@ def test_every_message_has_a_french_translation_with_the_same_fields(key: object
     assert all(strings) and len(strings) == (1 if isinstance(message.id, str) else 2)
     assert "fuzzy" not in message.flags
     # Each form has the fields of its English message; the singular may also have the
-    # plural's (French uses it for 0 and 1).
-    plural = set(FIELD.findall(ids[-1]))
+    # plural's (French uses it for 0 and 1), whose fields click names apart from the
+    # singular's ("Did you mean {possibility}?", "…one of: {possibilities}?").
+    plural = set(FIELD.findall(ids[-1])) | set(FIELD.findall(ids[0]))
     for string, english in zip(
         strings, ids if len(ids) == len(strings) else ids[-1:], strict=False
     ):
@@ -159,7 +160,7 @@ def test_help_and_usage_errors_are_french_with_lang_fr(kb_dir: Path) -> None:
     assert "Afficher ce message et quitter." in shown.stdout
     wrong = python("-m", "kb", "search", "--limt", "3", "helpdesk", env=env)
     assert wrong.returncode == 2
-    assert "Erreur : Option inconnue : --limt (options possibles : --limit)" in wrong.stderr
+    assert "Erreur : Option inconnue : --limt. Vouliez-vous dire '--limit' ?" in wrong.stderr
     assert "Essayez « kb search --help » pour l'aide." in wrong.stderr
 
 

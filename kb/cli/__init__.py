@@ -1,7 +1,7 @@
 """The command line: the only part of kb that knows about terminals.
 
-``launch`` is the ``kb`` program (a fast path for the reading commands, typer for the
-rest); ``app`` is the typer app (help, options, ``kb add``, ``kb serve``); ``commands``
+``app`` is the ``kb`` program, a typer app (every command, option and help text);
+``usage`` lists click's and typer's messages that kb's catalogue translates; ``commands``
 runs each command with plain arguments; ``render`` is the only module that styles output
 (rich) or prints JSON; ``questions`` holds ``kb add``'s prompts and editor.
 

@@ -1,4 +1,9 @@
-"""The command line: parse options, call one core function, hand the result to render."""
+"""The command line: parse options, call one core function, hand the result to render.
+
+This typer app is the ``kb`` program (:func:`run`) and the only declaration of its
+commands and options. A run imports typer (with click), rich and what its command uses:
+kb's heavier modules are imported inside the commands (tests/cli/test_launch.py counts).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,17 @@ import typer
 from typer.core import TyperGroup
 
 from kb import __version__
-from kb.cli import commands, complete, render, usage
-from kb.i18n import _
-
-usage.install()  # typer's and click's own words in the reader's language
+from kb.cli import commands, complete, render
+from kb.i18n import _, bind
 
 
 class _Group(TyperGroup):
-    """Turns every KbError into one ``Error: …`` line on stderr and a non-zero exit."""
+    """Speaks the reader's language, and turns every KbError into one ``Error: …`` line on
+    stderr and a non-zero exit."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        bind()  # click's and typer's own words from kb's catalogue (kb/cli/usage.py)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         result: list[Any] = []
@@ -38,6 +46,7 @@ app = typer.Typer(
     add_completion=True,  # --install-completion, --show-completion (values: kb/cli/complete.py)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    suggest_commands=False,  # click suggests them, in words gettext translates (typer's do not)
 )
 
 KbDir = Annotated[
@@ -645,3 +654,57 @@ def datasette(kb_dir: KbDir = None, db: Db = None, no_color: NoColor = False) ->
     from kb.cli import sharing
 
     _exit(sharing.datasette(kb_dir=kb_dir, db=db))
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point of the ``kb`` script and of ``python -m kb`` (``argv``: the arguments,
+    else the command line's)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    _check_utf8(args)
+    _named(args)(args=args, prog_name="kb")
+
+
+def _named(args: list[str]) -> typer.Typer:
+    """The app with only the command ``args`` name, when they name one: typer turns every
+    registered command into click's on each run (18 ms of CPU for kb's), and a run needs
+    one. The whole app for anything else: ``kb``, ``kb --help``, a mistyped command, and
+    shell completion (the shell sets ``_KB_COMPLETE``), which offers the commands."""
+    import copy
+    import os
+
+    if not args or os.environ.get("_KB_COMPLETE"):
+        return app
+    chosen = [
+        info
+        for info in app.registered_commands
+        if args[0] == (info.name or getattr(info.callback, "__name__", "").replace("_", "-"))
+    ]
+    if len(chosen) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = chosen
+    return one
+
+
+def _check_utf8(args: list[str]) -> None:
+    """Arguments that are not UTF-8 (bytes the shell passed as they were) cannot be
+    searched for, stored or shown: say so in one line rather than fail further on."""
+    for arg in args:
+        if not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                from kb.errors import UsageError
+                from kb.text.shown import printable
+
+                raise SystemExit(
+                    commands.fail(
+                        UsageError(
+                            _("'{argument}': not UTF-8 text; kb takes UTF-8 arguments").format(
+                                argument=printable(arg)
+                            )
+                        )
+                    )
+                ) from None

@@ -1,9 +1,7 @@
 """What each reading command does, with plain arguments: locate, sync, query, render.
 
-Both front ends call these: the typer app (kb/cli/app.py: help, completion, every command)
-and the fast launcher (kb/cli/launch.py: the common forms of the reading commands, without
-importing typer). Each returns the exit status; a KbError goes up to the caller, which
-reports it with :func:`fail`.
+The typer app (kb/cli/app.py) calls these with the options it read. Each returns the exit
+status; a KbError goes up to the caller, which reports it with :func:`fail`.
 """
 
 from __future__ import annotations

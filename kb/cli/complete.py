@@ -1,7 +1,7 @@
 """Shell completion of option values: basin and action slugs, recap ids.
 
 Part of the typer app (``kb --install-completion``): the shell runs ``kb`` with
-``_KB_COMPLETE`` set, and kb/cli/launch.py hands such a run to typer. Values are read
+``_KB_COMPLETE`` set, and typer answers with these. Values are read
 from the index as it is, opened read-only and never synced (a completion must be quick,
 and writes nothing); without an index, basins and actions come from kb.yml or the
 defaults, and no id is offered. A completion never fails: whatever goes wrong, it

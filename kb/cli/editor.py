@@ -1,5 +1,5 @@
 """Running the reader's editor ($VISUAL, else $EDITOR) on a file: ``kb add``'s template
-and ``kb open``. No typer here: ``kb open`` starts through the fast launcher."""
+and ``kb open``."""
 
 from __future__ import annotations
 

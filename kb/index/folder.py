@@ -2,9 +2,9 @@
 
 A snapshot lists every recap file with its size and mtime, as bytes: equal bytes mean
 an unchanged folder, whatever the number of files. At 100,000 files taking it is most
-of a search, and it is the kernel's work (one ``stat`` per file), so the launcher
-starts it in child processes (:func:`begin`) before its own imports, and the reading
-command queries the index meanwhile (kb.cli.commands).
+of a search, and it is the kernel's work (one ``stat`` per file), so from
+``PARALLEL_FROM`` files it is taken in child processes (:func:`start`) while the reading
+command queries the index (kb.index.fresh); below, in line.
 
 The files are shared between ``PARTS`` processes by the place of their top-level entry
 in the folder's listing: entry i goes to part i % PARTS, with all that is below it when
@@ -348,24 +348,29 @@ def forks() -> bool:
     return hasattr(os, "fork") and not os.environ.get("KB_NO_FORK")
 
 
-def start(kb_dir: str | os.PathLike[str], listing: str | None = None) -> Pending | None:
-    """Start taking the folder's snapshot beside the caller, where processes can fork."""
-    if not forks() or not os.path.isdir(kb_dir):
+# From this many files the snapshot is taken by PARTS child processes while the caller
+# asks the index (kb.index.fresh): below, forking costs more than the stats it shares out
+# (benchmarks/snapshot.py: measured in docs/performance.md).
+PARALLEL_FROM = 20_000
+# The copy of the listing (see _names) takes 26-31 bytes an entry (2025-02-20-sud.md to
+# 2025-02-20-centre-ouest.md): its size tells how large the folder was when it was last
+# listed, without reading it.
+LISTED_BYTES = 28
+
+
+def start(kb_dir: str | os.PathLike[str], listing: str) -> Pending | None:
+    """Start taking the folder's snapshot in child processes when it pays: a folder that
+    had ``PARALLEL_FROM`` entries or more when it was last listed, in a process that can
+    fork and runs one thread (a fork copies no other thread's locks: kb serve's pages are
+    answered in threads, and take the snapshot in line)."""
+    import threading
+
+    try:
+        entries = os.stat(listing).st_size // LISTED_BYTES
+    except OSError:
+        return None  # never kept (a folder just made or changed): in line
+    if entries < PARALLEL_FROM or not forks() or threading.active_count() > 1:
+        return None
+    if not os.path.isdir(kb_dir):
         return None
     return Pending(os.fspath(kb_dir), listing=listing)
-
-
-# The snapshot the launcher started for a knowledge-base folder, before its imports.
-_started: dict[str, Pending] = {}
-
-
-def begin(kb_dir: str | os.PathLike[str], listing: str | None = None) -> None:
-    """Start the snapshot of ``kb_dir`` for the reading command about to run."""
-    pending = start(kb_dir, listing)
-    if pending is not None:
-        _started[os.path.normpath(kb_dir)] = pending
-
-
-def take(kb_dir: str | os.PathLike[str]) -> Pending | None:
-    """The snapshot :func:`begin` started for ``kb_dir``, once."""
-    return _started.pop(os.path.normpath(kb_dir), None)

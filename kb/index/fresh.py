@@ -6,9 +6,11 @@ brought in line with the folder (a stat of each file; a file is re-read only whe
 changed), then asked; the files the sync found invalid come back beside the answer, for
 the caller to show (they are not indexed).
 
-When the launcher started the folder's snapshot (:func:`kb.index.folder.begin`), the
-index is asked first, while the snapshot is taken; the answer stands if the index was up
-to date. Otherwise (or if asking failed) the index is synced and asked again.
+This is the one place where kb checks that the index is fresh, in line before each
+command and each page. In a large folder (kb.index.folder.start: from ``PARALLEL_FROM``
+files) the snapshot is taken by child processes while the index is asked; the answer
+stands if the index was up to date. Otherwise (or if asking failed), and in a smaller
+folder, the index is synced (taking the snapshot in line if no child did) and asked.
 """
 
 from __future__ import annotations
@@ -79,11 +81,11 @@ def _quiet() -> AbstractContextManager[Progress]:
 def answer(loc: Location, ask: Ask[T], *, progress: Progressing | None = None) -> Answer[T]:
     """Sync the index of ``loc`` with its folder, then ``ask`` it. An index found damaged
     where the sync did not read (a truncated file, say) is made again, and asked again."""
-    from kb.index.folder import take
+    from kb.index.folder import listing_file, start
     from kb.index.schema import damaged
     from kb.index.sync import replaceable
 
-    pending = take(loc.folder)
+    pending = start(loc.folder, listing_file(loc.index_file))
     seen = None
     if pending is not None:
         early = _ask_early(loc, pending, ask)

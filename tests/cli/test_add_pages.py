@@ -134,8 +134,9 @@ def test_one_source_at_a_time(empty_kb: Path, run: Run) -> None:
 def test_trafilatura_is_imported_only_for_pages(kb_dir: Path) -> None:
     script = (
         "import sys\n"
-        "from kb.cli.launch import main\n"
-        "try:\n    main(['search', 'helpdesk'])\nexcept SystemExit:\n    pass\n"
+        "from kb.cli.app import run\n"
+        "sys.argv = ['kb', 'search', 'helpdesk']\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "import kb.cli.questions, kb.pages\n"
         "assert 'trafilatura' not in sys.modules, 'trafilatura imported'\n"
     )

@@ -19,7 +19,7 @@ import pytest
 import typer.main
 
 from kb.cli.app import app
-from kb.cli.launch import main
+from kb.cli.app import run as main
 from tests.conftest import Run
 
 pty = pytest.importorskip("pty")  # no pseudo-terminals on Windows

@@ -41,7 +41,7 @@ def shared(share: int = 1) -> settings:
 def kb(
     *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m kb ARGS`` in a new process (the fast launcher), output kept."""
+    """``python -m kb ARGS`` in a new process, output kept."""
     return subprocess.run(
         [sys.executable, "-m", "kb", *args],
         capture_output=True,

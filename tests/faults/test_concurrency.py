@@ -143,7 +143,7 @@ def test_a_file_removed_between_its_stat_and_its_read_is_not_a_problem(kb_dir: P
     loc = locate(kb_dir)
     sync(loc)
     path = write_recap(kb_dir, date="2026-01-15", basin="nord", body="# Neuf\n\nNeuf.\n")
-    seen = snapshot(loc.folder, listing_file(loc.index_file))  # as the launcher's children
+    seen = snapshot(loc.folder, listing_file(loc.index_file))  # as the children take it
     path.unlink()  # ... then the file goes before the sync reads it
     report = sync(loc, seen=seen)
     assert (report.problems, report.added, report.unchanged) == ([], 0, 5)

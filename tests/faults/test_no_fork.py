@@ -40,13 +40,13 @@ READING = [
     ["index"],
 ]
 ENV = {"COLUMNS": "80", "KB_TODAY": "2025-09-01"}
-# kb's launcher in a process where os.fork is a tripwire: with KB_NO_FORK, nothing forks.
+# kb in a process where os.fork is a tripwire: with KB_NO_FORK, nothing forks.
 NO_FORK = (
     "import os, sys\n"
     "def fork():\n"
     "    raise SystemExit('os.fork called with KB_NO_FORK set')\n"
     "os.fork = fork\n"
-    "from kb.cli.launch import main\n"
+    "from kb.cli.app import run as main\n"
     "main(sys.argv[1:])\n"
 )
 

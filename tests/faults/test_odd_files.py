@@ -1,6 +1,6 @@
 """Odd files in a knowledge base: names as macOS writes them (NFD), with spaces, in upper
 case, not UTF-8; what editors leave beside a file; a folder named like a recap; symbolic
-links that lead out of the folder. kb as a process (the fast launcher), real files."""
+links that lead out of the folder. kb as a process (python -m kb), real files."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ invalid file is named and the others indexed, nothing is written outside the
 knowledge-base folder, and no recap is replaced without --force.
 
 The CLI runs in-process through typer (CliRunner, exceptions not caught: a traceback
-fails the test), and for fewer examples as a process through the fast launcher.
+fails the test), and for fewer examples as a process (python -m kb).
 """
 
 from __future__ import annotations

@@ -139,7 +139,7 @@ def test_without_fork_kb_takes_the_snapshot_itself(kb_dir: Path) -> None:
     script = (
         "import os, sys\n"
         "del os.fork\n"
-        "from kb.cli.launch import main\n"
+        "from kb.cli.app import run as main\n"
         "main(['search', 'helpdesk', '--json', '--kb-dir', sys.argv[1]])\n"
     )
     done = python("-c", script, str(kb_dir))
@@ -305,7 +305,7 @@ def test_searches_see_files_added_after_the_listing_was_kept(kb_dir: Path) -> No
         done = python(
             "-c",
             "import sys\nfrom kb.index import folder\nfolder.RACY_NS = 10_000_000\n"
-            "from kb.cli.launch import main\nmain(sys.argv[1:])",
+            "from kb.cli.app import run as main\nmain(sys.argv[1:])",
             "search",
             word,
             "--json",
@@ -322,3 +322,77 @@ def test_searches_see_files_added_after_the_listing_was_kept(kb_dir: Path) -> No
     let_the_clock_tick()
     write_recap(kb_dir, date="2026-01-05", body="# Atelier\n\nLa tramontane souffle.\n")
     assert search("tramontane") == {"2026-01-05-sud"}
+
+
+# -- when the children start (kb.index.fresh asks kb.index.folder.start) -----------------
+
+
+def test_children_start_only_for_a_folder_listed_as_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(folder, "RACY_NS", 10_000_000)
+    root = folder_with_everything(tmp_path / "recaps")
+    listing = str(tmp_path / "index.sqlite.listing")
+    assert folder.start(root, listing) is None  # never listed: in line
+    let_the_clock_tick()
+    folder.snapshot(root, listing)  # keeps the listing: 7 entries
+    entries = os.stat(listing).st_size // folder.LISTED_BYTES
+    monkeypatch.setattr(folder, "PARALLEL_FROM", entries + 1)
+    assert folder.start(root, listing) is None
+    monkeypatch.setattr(folder, "PARALLEL_FROM", entries)
+    pending = folder.start(root, listing)
+    assert pending is not None and pending.result()[1] == folder.snapshot(root)[1]
+    monkeypatch.setenv("KB_NO_FORK", "1")
+    assert folder.start(root, listing) is None
+
+
+def test_no_child_is_forked_beside_other_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setattr(folder, "RACY_NS", 10_000_000)
+    monkeypatch.setattr(folder, "PARALLEL_FROM", 1)
+    root = folder_with_everything(tmp_path / "recaps")
+    listing = str(tmp_path / "index.sqlite.listing")
+    let_the_clock_tick()
+    folder.snapshot(root, listing)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # as kb serve answers its pages
+    other.start()
+    try:
+        assert folder.start(root, listing) is None
+    finally:
+        stop.set()
+        other.join()
+    assert folder.start(root, listing) is not None
+
+
+def test_a_reading_command_answers_the_same_in_line_and_with_children(
+    kb_dir: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(folder, "RACY_NS", 10_000_000)
+    run("index")
+    let_the_clock_tick()
+    run("index")  # the folder still: its listing is kept
+    started: list[object] = []
+    start = folder.start
+
+    def spy(*args: object) -> object:
+        started.append(start(*args))  # type: ignore[arg-type]
+        return started[-1]
+
+    monkeypatch.setattr(folder, "start", spy)
+    queries = (["search", "helpdesk", "--json"], ["timeline"], ["show", "2025-02-20-centre-ouest"])
+    in_line = [run(*args).stdout for args in queries]
+    assert started and not any(started)
+    monkeypatch.setattr(folder, "PARALLEL_FROM", 1)
+    started.clear()
+    with_children = [run(*args).stdout for args in queries]
+    assert started and all(started)
+    assert with_children == in_line
+    # An edit made now is seen by the next command, children or not.
+    recap = kb_dir / "2025-02-20-centre-ouest.md"
+    recap.write_text(recap.read_text().replace("Helpdesk", "Tramontane", 1))
+    found = json.loads(run("search", "tramontane", "--json").stdout)
+    assert "2025-02-20-centre-ouest" in {r["id"] for r in found}
