@@ -34,6 +34,8 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 RARE, COMMON, PREFIX, PHRASE = "tramontane", "bassin", "accompagn*", '"santé mentale"'
+# A word no generated recap has: found by meaning alone (kb/search/meaning.py).
+MEANING = "addiction"
 WORDS = "santé mentale quartiers"  # several words: what proximity re-ranks
 # The peer of a search (issue 22's target: kb search <= 1.25x it): sqlite-utils' own CLI
 # on a porter FTS5 table of the same files, as many results as kb shows by default.
@@ -213,6 +215,14 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
     table = Table(n)
     rebuild_runs = 1 if n >= 100_000 else max(1, runs // 2)
 
+    # The first index computes every section's meaning vectors; later rebuilds carry them.
+    db.unlink(missing_ok=True)
+    first, first_peak = median([*base, "index", *where], 1)
+    table.add(
+        "kb index, first (every meaning vector computed)",
+        first,
+        extra=f"{n / first:,.0f} recaps/s, peak {first_peak / 1024:.0f} MB",
+    )
     floor_db = folder.parent / "floor.sqlite"
     rebuild, (floor_fts, floor_yaml), peak = interleaved(
         [*base, "index", "--rebuild", *where],
@@ -286,6 +296,18 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
                 beside_typer,
                 ("import sqlite3, typer, rich", floor_typer),
             )
+    # Meaning: a word in no recap, found by meaning, beside the same search by words only
+    # and the peer (which finds nothing). The --json lines above pay for meaning scores.
+    meant = [*base, "search", MEANING, *where]
+    by_meaning, (words_only, peer_meant), _ = interleaved(
+        meant, [[*meant, "--words-only"], [*peer, MEANING]], runs, tty=True
+    )
+    table.add(
+        f"kb search {MEANING} (found by meaning, terminal)",
+        by_meaning,
+        ("--words-only", words_only),
+        peer_note(by_meaning, peer_meant),
+    )
     # What kb says comes from a French catalogue when the language is French: a search in
     # French against the same search in LANG=C (both through env, runs interleaved).
     rare = [*base, "search", RARE, *where]
@@ -306,12 +328,31 @@ def bench(n: int, kb: Path, runs: int) -> list[str]:
             table.add(f"kb {' '.join(args)} (terminal)", took, stack)
     corpus_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
     index_mb = db.stat().st_size / 1e6
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        vectors = conn.execute("SELECT sum(length(vector) + length(words)) FROM vectors")
+        vectors_mb = (vectors.fetchone()[0] or 0) / 1e6
     table.rows.append(
         f"| {n:,} | index size | {index_mb:,.1f} MB | "
-        f"{index_mb / corpus_mb:.2f}x corpus ({corpus_mb:,.1f} MB) | |"
+        f"{index_mb / corpus_mb:.2f}x corpus ({corpus_mb:,.1f} MB) | "
+        f"meaning vectors: {vectors_mb:,.1f} MB |"
     )
     print(table.rows[-1])
     return table.rows
+
+
+def installed_size() -> str:
+    """What kb and its dependencies take once installed (benchmarks/.venv's packages
+    without pip and setuptools, which a venv brings)."""
+    site = next((VENV / "lib").glob("python*/site-packages"))
+    tools = ("pip", "setuptools", "pkg_resources", "_distutils_hack")
+    total = 0
+    for path in site.rglob("*"):
+        top = path.relative_to(site).parts[0]
+        if path.is_file() and not any(top == t or top.startswith(f"{t}-") for t in tools):
+            total += path.stat().st_size
+    return f"installed size of kb and its dependencies: {total / 1e6:,.1f} MB"
 
 
 def relevance() -> str:
@@ -346,12 +387,14 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         rows += bench(n, kb, args.runs)
     found = relevance()
-    print(f"\n{found}")
+    size = installed_size()
+    print(f"\n{size}\n\n{found}")
     stamp = time.strftime("%Y-%m-%d")
     Path(args.out).write_text(
         f"Measured {stamp} with `python benchmarks/run.py --sizes {args.sizes} "
         f"--runs {args.runs}` ({os.cpu_count()} cores).\n\n"
         + "\n".join(header + rows)
+        + f"\n\n{size[0].upper()}{size[1:]}.\n"
         + "\n\nJudged queries (`python -m tests.search.relevance.mixed`):\n\n"
         + f"```text\n{found}\n```\n"
     )

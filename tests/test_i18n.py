@@ -220,7 +220,7 @@ PSEUDO_HELP = [
     [],
     ["--help"],
     *[[name, "--help"] for name in ("index", "search", "list", "show", "open", "timeline")],
-    *[[name, "--help"] for name in ("basins", "actions", "add", "glossary", "agenda")],
+    *[[name, "--help"] for name in ("basins", "actions", "add", "glossary", "agenda", "similar")],
     *[[name, "--help"] for name in ("export", "serve", "site", "datasette")],
     ["serch"],
     ["search"],
@@ -232,7 +232,7 @@ PSEUDO_HELP = [
 # Words of kb's messages that are also words of the output's own content.
 NOT_ENGLISH = {"kb", "json", "jsonl", "csv", "ics", "fts", "sqlite", "utf", "bom", "html", "txt"}
 COMMANDS = {"index", "search", "list", "show", "open", "timeline", "basins", "actions"}
-COMMANDS |= {"add", "glossary", "agenda", "export", "serve", "site", "datasette"}
+COMMANDS |= {"add", "glossary", "agenda", "export", "serve", "site", "datasette", "similar"}
 
 
 def pseudo_catalogue(folder: Path) -> Path:

@@ -196,3 +196,11 @@ def test_the_static_site_holds_other_kinds(kb_dir: Path, run: Run, tmp_path: Pat
     assert "<dt>Genre</dt>" in page
     only = (out / "home" / "kind-concertation.html").read_text(encoding="utf-8")
     assert f"{CONCERTATION}.html" in only and "2025-02-20-centre-ouest.html" not in only
+
+
+def test_search_by_meaning_alone_keeps_the_kind(kb_dir: Path, run: Run) -> None:
+    """A recap found by meaning (no query word in it) says its kind, and --kind filters it."""
+    add_concertation(run)
+    hits = json.loads(run("search", "sortie d'hôpital", "--kind", "concertation", "--json").stdout)
+    assert {h["id"] for h in hits} <= {CONCERTATION}
+    assert all(h["kind"] == "concertation" for h in hits)

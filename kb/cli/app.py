@@ -207,6 +207,13 @@ def search(
         int, typer.Option(min=1, max=10_000, metavar="N", help=_("At most this many recaps."))
     ] = commands.DEFAULT_LIMIT,
     raw: Annotated[bool, typer.Option("--raw", help=_("Pass QUERY to SQLite FTS5 as is."))] = False,
+    words_only: Annotated[
+        bool,
+        typer.Option(
+            "--words-only",
+            help=_("Find the query's words only, not recaps that say the same in other words."),
+        ),
+    ] = False,
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
@@ -224,6 +231,7 @@ def search(
             kind=kind,
             limit=limit,
             raw=raw,
+            words_only=words_only,
             json=json,
             no_pager=no_pager,
             kb_dir=kb_dir,
@@ -282,6 +290,26 @@ def show(
     no_color: NoColor = False,
 ) -> None:
     _exit(commands.show(ref, raw=raw, no_pager=no_pager, kb_dir=kb_dir, db=db))
+
+
+@app.command(
+    epilog=_("Examples: kb similar 2025-02-20-centre-ouest;  kb similar 2 --json"),
+    help=_(
+        "The sections of other recaps that speak of the same things as this one's, "
+        "other basins first: what the others did."
+    ),
+)
+def similar(
+    ref: RecapRef,
+    limit: Annotated[
+        int, typer.Option(min=1, max=10_000, metavar="N", help=_("At most this many sections."))
+    ] = 5,
+    json: Json = False,
+    kb_dir: KbDir = None,
+    db: Db = None,
+    no_color: NoColor = False,
+) -> None:
+    _exit(commands.similar(ref, limit=limit, json=json, kb_dir=kb_dir, db=db))
 
 
 @app.command(

@@ -117,6 +117,7 @@ def search(
     kind: str | None = None,
     limit: int = DEFAULT_LIMIT,
     raw: bool = False,
+    words_only: bool = False,
     json: bool = False,
     no_pager: bool = False,
     kb_dir: PathArg = None,
@@ -134,7 +135,15 @@ def search(
         )
         if raw:
             return Outcome(raw_search(conn, query, filters=filters, limit=limit))
-        return french_search(conn, query, vocab=vocab, filters=filters, limit=limit)
+        return french_search(
+            conn,
+            query,
+            vocab=vocab,
+            filters=filters,
+            limit=limit,
+            meaning=not words_only,
+            scores=json,
+        )
 
     loc, vocab, outcome = _answer(kb_dir, db, work)
     hits = outcome.hits
@@ -199,11 +208,12 @@ def show(
 
     def work(
         loc: Location, conn: sqlite3.Connection, vocab: Vocabulary
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[dict[str, Any], str, list[Any]]:
         meta = find_recap(conn, loc, ref)
-        return meta, _read(os.path.join(loc.folder, meta["path"]))
+        text = _read(os.path.join(loc.folder, meta["path"]))
+        return meta, text, [] if raw else _related(conn, meta["id"], SEE_ALSO)
 
-    loc, vocab, (meta, text) = _answer(kb_dir, db, work)
+    loc, vocab, (meta, text, related) = _answer(kb_dir, db, work)
     meta["path"] = loc.shown(meta["path"])
     with render.paged(not no_pager):
         if raw:
@@ -212,6 +222,40 @@ def show(
         from kb.recaps.recap import body_of
 
         render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), vocab)
+        render.see_also(related, vocab)
+    return 0
+
+
+SEE_ALSO = 3  # related sections under a recap shown (kb similar shows more)
+
+
+def _related(conn: sqlite3.Connection, recap_id: str, limit: int) -> list[Any]:
+    from kb.search.meaning import related
+
+    return related(conn, recap_id, limit)
+
+
+def similar(
+    ref: str,
+    *,
+    limit: int = 5,
+    json: bool = False,
+    kb_dir: PathArg = None,
+    db: PathArg = None,
+) -> int:
+    """The sections of other recaps that speak of what this one's do."""
+    from kb.search.lookup import find_recap
+
+    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Any]:
+        meta = find_recap(conn, loc, ref)
+        return _related(conn, meta["id"], limit)
+
+    loc, vocab, found = _answer(kb_dir, db, work)
+    found = [r._replace(path=loc.shown(r.path)) for r in found]
+    if json:
+        render.as_json([r._asdict() for r in found])
+        return 0
+    render.see_also(found, vocab, heading=False)
     return 0
 
 

@@ -349,6 +349,12 @@ def search_results(
             header.append(kind_label(hit.kind) + " ", style="magenta")
         header.append_text(marked(hit.title, "bold"))
         out.append_text(_fitted(console, header, width))
+        if not hit.words:  # found by meaning alone: say which words meant the query
+            line = _("by meaning: {near} ≈ {query}").format(
+                near=", ".join(hit.near) or "…", query=one_line(_positive(query))
+            )
+            out.append("\n  ")
+            out.append_text(_fitted(console, Text(line, style="italic yellow"), width - 2, "\n  "))
         for section in hit.sections[:SECTIONS_SHOWN]:
             heading = section.heading or _("Introduction")
             out.append("\n  ")
@@ -370,6 +376,45 @@ def search_results(
         more += _("; kb show N shows the Nth")
     out.append_text(_fitted(console, Text(_recaps(len(hits)) + more, style="dim"), width, "\n"))
     console.print(out, no_wrap=True, overflow="ignore")  # its lines are fitted already
+
+
+def _positive(query: str) -> str:
+    """The query as meaning read it: its words without filters and excluded words."""
+    return " ".join(w for w in query.split() if ":" not in w and not w.startswith("-"))
+
+
+def see_also(related: list[Any], vocab: Vocabulary, *, heading: bool = True) -> None:
+    """Sections of other recaps that speak of the same thing (kb.search.meaning.related):
+    under a recap shown (``heading``: a "See also" title), or alone (kb similar)."""
+    from rich.text import Text
+
+    console = stdout()
+    if not related:
+        if not heading:
+            console.print(_("No other recap speaks of the same things."))
+        return
+    width = console.width
+    out = Text()
+    if heading:
+        out.append(_("See also") + "\n", style="bold")
+    for item in related:
+        line = Text.assemble(
+            (item.date, "bold"),
+            "  ",
+            (vocab.basin_name(item.basin), basin_style(vocab, item.basin)),
+            "  ",
+            (item.other_heading or _("Introduction"), "bold cyan"),
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        out.append_text(_fitted(console, line, width))
+        near = _("  near: {heading}").format(heading=item.heading or _("Introduction"))
+        out.append("\n")
+        out.append_text(_fitted(console, Text(near, style="dim"), width))
+        out.append("\n")
+        out.append_text(_fitted(console, Text(f"  kb show {item.id}", style="dim"), width))
+        out.append("\n")
+    console.print(out, no_wrap=True, overflow="ignore")
 
 
 def search_notes(notes: list[str], *, to_stderr: bool) -> None:
@@ -400,6 +445,11 @@ def search_json(hits: list[RecapHit]) -> None:
                     "snippet": one_line(strip_marks(section.snippet)),
                     "score": round(section.score, 4),
                     "recap_score": round(hit.score, 4),
+                    # By words (bm25, None when found by meaning alone) and by meaning
+                    # (cosine of the nearest passage, None when meaning was off).
+                    "word_score": round(hit.score, 4) if hit.words else None,
+                    "meaning_score": None if hit.meaning is None else round(hit.meaning, 4),
+                    "near": hit.near,
                     "path": hit.path,
                 }
             )

@@ -107,7 +107,18 @@ def _m006_browse_view(conn: sqlite3.Connection) -> None:
     )
 
 
-def _m007_kinds(conn: sqlite3.Connection) -> None:
+def _m007_meaning(conn: sqlite3.Connection) -> None:
+    # Each section's meaning (kb.text.meaning): its passages' vectors and its words' rows
+    # in the word table, kept by the digest of its text: a section that did not change
+    # keeps them through syncs and rebuilds.
+    conn.execute("ALTER TABLE sections ADD COLUMN digest TEXT")
+    conn.execute(
+        "CREATE TABLE vectors (digest TEXT PRIMARY KEY, vector BLOB NOT NULL, words BLOB NOT NULL)"
+        " WITHOUT ROWID"
+    )
+
+
+def _m008_kinds(conn: sqlite3.Connection) -> None:
     # What a recap is (a workshop's, a concertation's…) and when its text was published.
     conn.execute("ALTER TABLE recaps ADD COLUMN kind TEXT NOT NULL DEFAULT 'workshop'")
     conn.execute("ALTER TABLE recaps ADD COLUMN published TEXT")
@@ -120,7 +131,8 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m004_one_word_index,
     _m005_recaps_only,
     _m006_browse_view,
-    _m007_kinds,
+    _m007_meaning,
+    _m008_kinds,
 )
 
 

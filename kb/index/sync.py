@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-INDEXER = "8"
+INDEXER = "9"
 
 BATCH = 500
 REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile
@@ -58,6 +58,7 @@ class SyncReport:
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
     rebuilt: str | None = None  # why the index was made again: what was wrong with it
+    meanings: int = 0  # sections whose meaning vector was computed (not kept, not carried)
 
     @property
     def invalid(self) -> int:
@@ -248,7 +249,7 @@ def _build(loc: Location, progress: Progress | None, seen: Snapshot | None) -> S
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             fts.for_bulk_writes(conn)
-            report = _sync(conn, loc, rebuild=True, progress=progress, seen=seen)
+            report = _sync(conn, loc, rebuild=True, progress=progress, seen=seen, carry=loc.db)
             conn.execute("PRAGMA synchronous = FULL")
         finally:
             conn.close()
@@ -333,7 +334,9 @@ def _sync(
     rebuild: bool,
     progress: Progress | None,
     seen: Snapshot | None,
+    carry: Path | None = None,
 ) -> SyncReport:
+    """``carry``: an older index to take the meaning vectors of unchanged sections from."""
     data_key = _data_key(loc)
     # The whole folder's stat, as bytes: when it equals the last sync's, nothing changed,
     # and the check costs one comparison instead of a lookup per file.
@@ -396,6 +399,11 @@ def _sync(
             if progress is not None:
                 progress(done, len(changed))
         writer.flush()
+        from kb.index import vectors
+
+        if report.updated or report.removed:
+            vectors.forget_unused(conn)
+        report.meanings = vectors.fill(conn, carry=carry, progress=progress)
         # The snapshot stands for the index only if nothing in it can change unseen, and
         # if the index holds what it saw (a file that vanished since is not indexed).
         recent = vanished or any(mtime >= racy for _, mtime in disk.values())
@@ -490,7 +498,7 @@ class _Writer:
             for table, columns in (
                 ("recaps", ("n", *RECAP_COLUMNS)),
                 ("recaps_fr", ("rowid", *COLUMNS)),
-                ("sections", ("recap_id", "position", "heading", "text")),
+                ("sections", ("recap_id", "position", "heading", "text", "digest")),
                 ("recap_actions", ("recap_id", "action", "sections")),
                 ("files", ("path", "size", "mtime_ns", "hash", "recap_id")),
             )

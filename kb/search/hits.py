@@ -28,6 +28,12 @@ class RecapHit:
     path: str
     score: float
     sections: list[SectionHit] = field(default_factory=list)
+    # Meaning (kb.search.meaning): how close the recap's nearest section is to the query
+    # (cosine, None when not computed); for a recap found by meaning alone, the section
+    # words nearest to the query ("aîné·es" for "personnes âgées"), else empty.
+    meaning: float | None = None
+    near: list[str] = field(default_factory=list)
+    words: bool = True  # found by the query's words (False: by meaning alone)
     kind: str = "workshop"  # kb.recaps.recap.KINDS
 
 

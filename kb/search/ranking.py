@@ -58,9 +58,14 @@ def search(
     limit: int = 10,
     features: Features = ALL,
     sections: bool = True,
+    meaning: bool = True,
+    scores: bool = False,
 ) -> Outcome:
     """Recaps that match ``text``, best first, with their matching sections (none when
-    not ``sections``: only which recaps match, as the web page's counts need).
+    not ``sections``: only which recaps match, as the web page's counts need). With
+    ``meaning``, the recaps found by meaning when no recap has every word
+    (kb.search.meaning); with ``scores`` too, each hit's meaning score even when the words
+    found it (JSON: it costs the scan that a search by words alone does not need).
 
     ``text`` may hold inline filters (``basin:sud``); they narrow ``filters`` (a filter
     given both ways must agree). Raises UsageError when there is no word to look for.
@@ -85,11 +90,28 @@ def search(
         if fixed != words:
             terms = query.terms(fixed)
             rows = query.ranked(terms, limit)
+    every = bool(rows)
     if not rows and features.fallback and sum(not t.negated for t in terms) > 1:
         rows = query.ranked(terms, limit, every=False)
         if rows:
             notes.append(_(FALLBACK_NOTE))
-    return Outcome(query.hits(rows, terms, sections=sections), notes)
+    hits = query.hits(rows, terms, sections=sections)
+    # Words in double quotes ask for these very words: no meaning then.
+    if meaning and (scores or not every) and any(not w.negated and not w.quoted for w in words):
+        from kb.search import meaning as by_meaning
+
+        positive = " ".join(w.text for w in words if not w.negated)
+        hits = by_meaning.blend(
+            conn,
+            hits,
+            positive,
+            filters=filters,
+            limit=limit,
+            every=every,
+            excluded=lambda ids: query.excluded(terms, ids),
+            sections=sections,
+        )
+    return Outcome(hits, notes)
 
 
 # -- inline filters -------------------------------------------------------------------
@@ -212,6 +234,18 @@ class _Query:
             f" WHERE recaps_fr MATCH ?{where}{unseen.format('r.n')} ORDER BY rank LIMIT ?"
         )
         return self.conn.execute(sql, [match, *params, *skip, limit]).fetchall()
+
+    def excluded(self, terms: Sequence[Term], ids: Sequence[str]) -> set[str]:
+        """Which of these recaps hold an excluded word of the query."""
+        unwanted = [t._replace(negated=False) for t in terms if t.negated]
+        if not unwanted or not ids:
+            return set()
+        sql = (
+            "SELECT r.id FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
+            f" WHERE recaps_fr MATCH ? AND r.id IN ({','.join('?' * len(ids))})"
+        )
+        match = expression(unwanted, self.features, every=False)
+        return {row[0] for row in self.conn.execute(sql, [match, *ids])}
 
     def exists(self, term: Term) -> bool:
         """Whether any recap, whatever the filters, has the term."""

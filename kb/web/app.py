@@ -80,6 +80,9 @@ def marked(text: str | None) -> Markup:
     return Markup(" ".join(safe.split()).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
+SEE_ALSO = 5  # sections of other recaps under a recap (kb.search.meaning.related)
+
+
 def environment(*folders: str) -> Environment:
     """The pages' templates (``folders`` first: the static site's, which extend them).
     ``link`` makes every address of a page; ``csp`` and ``downloads`` are the static
@@ -234,13 +237,17 @@ class Site:
         if not _ID.fullmatch(ref):
             raise HTTPException(404)
 
-        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> dict[str, Any]:
+        def question(
+            conn: sqlite3.Connection, vocab: Vocabulary
+        ) -> tuple[dict[str, Any], list[Any]]:
             from kb.search.lookup import get_recap
+            from kb.search.meaning import related
 
-            return get_recap(conn, self.loc, ref)
+            meta = get_recap(conn, self.loc, ref)
+            return meta, related(conn, meta["id"], SEE_ALSO)
 
         try:
-            vocab, meta = self.ask(question)
+            vocab, (meta, related) = self.ask(question)
         except NotFoundError:
             raise HTTPException(404) from None
         if meta["id"] != ref:  # a unique prefix of the id: the page's own address
@@ -250,7 +257,13 @@ class Site:
         except OSError:
             raise HTTPException(404) from None  # removed since the index was asked
         # "next meeting" only for a day still to come
-        return self.page("recap.html", vocab=vocab, today=self.today().isoformat(), **context)
+        return self.page(
+            "recap.html",
+            vocab=vocab,
+            today=self.today().isoformat(),
+            related=related,
+            **context,
+        )
 
     def timeline(self, request: Request) -> Response:
         from kb.timeline.entries import Entry

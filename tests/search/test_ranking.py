@@ -38,9 +38,13 @@ class Kb:
         self.conn = connect(self.loc.db)
 
     def search(self, query: str, features: Features = ALL, **options: str) -> Outcome:
+        """By words alone: these tests are about what each word feature finds (meaning,
+        tests/search/test_meaning.py, finds more when words fail)."""
         vocab = vocabulary(self.conn)
         filters = make_filters(vocab, **options)  # type: ignore[arg-type]
-        return search(self.conn, query, vocab=vocab, filters=filters, features=features)
+        return search(
+            self.conn, query, vocab=vocab, filters=filters, features=features, meaning=False
+        )
 
     def ids(self, query: str, features: Features = ALL, **options: str) -> list[str]:
         return [h.id for h in self.search(query, features, **options).hits]
@@ -429,7 +433,7 @@ def test_the_issue_queries_at_80_columns(
 def test_notes_go_above_the_results_or_to_stderr_with_json(kb_dir: Path, run: Run) -> None:
     result = run("search", "helpdesk palliatifs")
     assert result.stdout.startswith(FALLBACK_NOTE + "\n")
-    result = run("search", "helpdesk palliatifs", "--json")
+    result = run("search", "helpdesk palliatifs", "--json", "--words-only")
     assert result.stderr == FALLBACK_NOTE + "\n"
     assert {r["id"] for r in json.loads(result.stdout)} == {CO_2025_02, CO_2025_06}
 

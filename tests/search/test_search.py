@@ -80,7 +80,7 @@ def test_every_word_must_match(kb_dir: Path, run: Run) -> None:
         "2025-02-20-centre-ouest"
     ]
     # No recap has both: the recaps with either, and a note (tests/search/test_ranking.py).
-    result = run("search", "helpdesk palliatifs", "--json")
+    result = run("search", "helpdesk palliatifs", "--json", "--words-only")
     assert set(found(result)) == {"2025-02-20-centre-ouest", "2025-06-12-centre-ouest"}
     assert result.stderr.startswith("No recap has all of these words")
 

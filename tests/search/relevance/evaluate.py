@@ -86,11 +86,24 @@ def bundled_index() -> Iterator[tuple[sqlite3.Connection, Vocabulary]]:
 
 
 def ranked(
-    conn: sqlite3.Connection, vocab: Vocabulary, judged: Judged, features: Features
+    conn: sqlite3.Connection,
+    vocab: Vocabulary,
+    judged: Judged,
+    features: Features,
+    meaning: bool = False,
 ) -> list[str]:
-    """The ids of the first results of a judged query, best first."""
+    """The ids of the first results of a judged query, best first (by words alone, or
+    by words and meaning)."""
     filters = make_filters(vocab, **dict(judged.options))
-    outcome = search(conn, judged.query, vocab=vocab, filters=filters, limit=TOP, features=features)
+    outcome = search(
+        conn,
+        judged.query,
+        vocab=vocab,
+        filters=filters,
+        limit=TOP,
+        features=features,
+        meaning=meaning,
+    )
     return [hit.id for hit in outcome.hits]
 
 
@@ -119,8 +132,10 @@ def report(misses: bool = False) -> str:
     lines.append(f"{'configuration':<14} {'recall@5':>8} {'MRR':>6} {'passed':>8}")
     detail: list[str] = []
     with bundled_index() as (conn, vocab):
-        for name, features in configurations():
-            scores = [(j, score(j, ranked(conn, vocab, j, features))) for j in queries]
+        runs = [(name, features, False) for name, features in configurations()]
+        runs.insert(1, ("+ meaning", Features(), True))
+        for name, features, meaning in runs:
+            scores = [(j, score(j, ranked(conn, vocab, j, features, meaning))) for j in queries]
             recall = sum(s.recall for _, s in scores) / len(scores)
             mrr = sum(s.reciprocal_rank for _, s in scores) / len(scores)
             passed = sum(s.passed for _, s in scores)

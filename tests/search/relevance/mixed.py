@@ -114,9 +114,15 @@ def rates(
     return out
 
 
-def configurations() -> list[tuple[str, Features]]:
-    """Search as it is, and without what each row measures."""
-    return [("all on", Features()), ("no proximity", Features(proximity=False))]
+def configurations() -> list[tuple[str, dict[str, Any]]]:
+    """Search as it is, and without what each row measures (the options of
+    ``kb.search.ranking.search``)."""
+    return [
+        ("all on", {}),
+        ("no meaning", {"meaning": False}),
+        ("no proximity", {"features": Features(proximity=False)}),
+        ("words only", {"meaning": False, "features": Features(proximity=False)}),
+    ]
 
 
 def report(
@@ -135,8 +141,8 @@ def report(
         "",
         f"{'configuration':<14}" + "".join(f"{kind:>12}" for kind in KINDS),
     ]
-    for name, features in configurations():
-        found = rates(conn, vocab, queries, features=features)
+    for name, options in configurations():
+        found = rates(conn, vocab, queries, **options)
         cells = [f"{ok}/{total} {ok / total:>4.0%}" for ok, total in found.values()]
         lines.append(f"{name:<14}" + "".join(f"{cell:>12}" for cell in cells))
     detail = []

@@ -36,7 +36,7 @@ from tests.search.relevance.mixed import (
 
 QUERIES = load()
 # Queries of each kind that must pass (expected recap in the top 3).
-HELD = {"paraphrase": 3, "remembered": 29}
+HELD = {"paraphrase": 5, "remembered": 29}  # words only (no meaning, no proximity): 3 and 23
 # Words as written (and their inclusive forms): what "the words together" means here.
 WRITTEN = ALL._replace(stemming=False, glossary=False)
 

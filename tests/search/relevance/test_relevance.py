@@ -46,7 +46,7 @@ def test_the_judged_set_covers_every_kind_of_query() -> None:
 @pytest.mark.parametrize("judged", JUDGED, ids=[j.label for j in JUDGED])
 def test_judged_query(index: tuple[sqlite3.Connection, Vocabulary], judged: Judged) -> None:
     conn, vocab = index
-    ids = ranked(conn, vocab, judged, Features())
+    ids = ranked(conn, vocab, judged, Features(), meaning=True)
     missing = [e for e in judged.expect if e not in ids[:TOP]]
     assert not missing, f"{judged.label}: {missing} not in the top {TOP} {ids}"
     assert not set(judged.exclude) & set(ids), f"{judged.label}: excluded recap found {ids}"
