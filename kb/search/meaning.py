@@ -33,11 +33,17 @@ if TYPE_CHECKING:
 # Reciprocal rank fusion's constant (the paper's, and Elasticsearch's default).
 RRF_K = 60
 # How close a passage must be to a query (scan's score) for its recap to be found by
-# meaning alone: at least FLOOR, and NEAR_BEST of the nearest passage's score. Chosen on
-# the judged sets (docs/search.md): scores spread little (the passage meant scores 0.5
-# to 0.8, so do many others), so only the few nearest are kept.
-FLOOR = 0.25
+# meaning alone: at least FLOOR, and NEAR_BEST of the nearest passage's score; at most
+# MEANING_MOST such recaps. Chosen on the judged sets (docs/search.md): scores spread
+# little (the passage meant scores 0.5 to 0.8, so do many others), and with a floor of
+# 0.25 nearly every recap found by meaning alone was a wrong one (100 of 103 over the
+# 25 paraphrases among 300 distractors). Higher floors keep the same 5 paraphrases
+# found with fewer wrong recaps (0.6: 64), but lose true ones that score low ("aîné·es"
+# for "personnes âgées" scores 0.46 to 0.52): 0.45, 0.85 of the nearest, and no more than
+# three recaps a search found by meaning alone ("flamands", "sans-abri" find none here).
+FLOOR = 0.45
 NEAR_BEST = 0.85
+MEANING_MOST = 3
 NEAR_WORDS = 2  # section words shown as the reason a recap was found
 NEAR = 0.3  # how close (cosine) a section word must be to a query word to be shown
 
@@ -152,7 +158,7 @@ def blend(
     if every:  # the words found what was asked: meaning only scores them
         return hits
     floor = max(FLOOR, top.score * NEAR_BEST)
-    candidates = [n for n in best.values() if n.score >= floor][:limit]
+    candidates = [n for n in best.values() if n.score >= floor][: min(limit, MEANING_MOST)]
     bad = excluded([n.recap_id for n in candidates])
     candidates = [n for n in candidates if n.recap_id not in bad]
     known = {hit.id for hit in hits}
