@@ -36,6 +36,9 @@ from kb.recaps.recap import (
     parse_recap,
     split_sections,
 )
+from kb.recaps.recap import (
+    recap_id as make_id,
+)
 from kb.recaps.vocab import Vocabulary
 
 # A recap is a few pages; anything much larger is not one.
@@ -144,7 +147,7 @@ def compose(fields: Mapping[str, Any], body: str) -> str:
             lines.append(f"{key}: [{', '.join(_flow_item(v) for v in value)}]")
         elif key == "next_meeting":
             lines.append(f"{key}: {value if len(value) == 10 else _quoted(value)}")
-        elif isinstance(value, str) and key not in ("date", "basin"):
+        elif isinstance(value, str) and key not in ("date", "basin", "kind", "published"):
             lines.append(f"{key}: {_quoted(value)}")
         else:
             lines.append(f"{key}: {value}")
@@ -233,9 +236,7 @@ def from_template(data: bytes, vocab: Vocabulary, *, shown: str) -> bytes | None
     if not text.strip():
         return None
     values = check_frontmatter(text.encode("utf-8"), vocab, shown=shown)
-    recap = parse_recap(
-        text.encode("utf-8"), f"{values['date']}-{values['basin']}.md", vocab, shown=shown
-    )
+    recap = parse_recap(text.encode("utf-8"), f"{make_id(values)}.md", vocab, shown=shown)
     body = _drop_empty_template_headings(recap.body.rstrip("\n") + "\n")
     sections = split_sections(body)[1]
     if not any(s.text or s.heading for s in sections):
@@ -314,7 +315,7 @@ def prepare(
             ),
         )
     values = check_frontmatter(data, vocab, shown=source)
-    recap_id = f"{values['date']}-{values['basin']}"
+    recap_id = make_id(values)
     rel = find_recap_file(loc, recap_id)
     recap = parse_recap(data, rel or f"{recap_id}.md", vocab, shown=source)
     target = loc.kb_dir / recap.path
@@ -356,8 +357,9 @@ def _check_inside(loc: Location, target: Path) -> None:
         )
 
 
-def commit(plan: Plan) -> Added:
-    """Write the planned recap (atomically), keep the file it replaces, update the index."""
+def commit(plan: Plan, *, index: bool = True) -> Added:
+    """Write the planned recap (atomically), keep the file it replaces, update the index
+    (unless ``index`` is False: the caller syncs once after several)."""
     backup = None
     status = "unchanged" if plan.same else "replaced" if plan.existing else "added"
     try:
@@ -375,6 +377,8 @@ def commit(plan: Plan) -> Added:
                 path=plan.target, reason=exc.strerror
             )
         ) from None
+    if not index:
+        return Added(plan.recap, plan.shown, status, backup)
     try:
         report, error = sync(plan.loc), None
     except KbError as exc:  # the recap is written; the next kb command indexes it

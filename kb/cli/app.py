@@ -103,6 +103,14 @@ Until = Annotated[
     Optional[str], typer.Option(metavar="DATE", help=_("Up to this date, inclusive."))
 ]
 Year = Annotated[Optional[int], typer.Option(metavar="YEAR", help=_("Only this year."))]
+KindOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help=_("Only this kind of text: workshop, concertation, report, news…"),
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help=_("Print JSON instead of a table."))]
 NoPager = Annotated[
     bool, typer.Option("--no-pager", help=_("Never page: print at once, however long."))
@@ -201,6 +209,7 @@ def search(
     since: Since = None,
     until: Until = None,
     year: Year = None,
+    kind: KindOpt = None,
     limit: Annotated[
         int, typer.Option(min=1, max=10_000, metavar="N", help=_("At most this many recaps."))
     ] = commands.DEFAULT_LIMIT,
@@ -226,6 +235,7 @@ def search(
             since=since,
             until=until,
             year=year,
+            kind=kind,
             limit=limit,
             raw=raw,
             words_only=words_only,
@@ -248,6 +258,7 @@ def list_(
     year: Year = None,
     since: Since = None,
     until: Until = None,
+    kind: KindOpt = None,
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
@@ -261,6 +272,7 @@ def list_(
             year=year,
             since=since,
             until=until,
+            kind=kind,
             json=json,
             no_pager=no_pager,
             kb_dir=kb_dir,
@@ -339,6 +351,7 @@ def timeline(
     since: Since = None,
     until: Until = None,
     year: Year = None,
+    kind: KindOpt = None,
     json: Json = False,
     kb_dir: KbDir = None,
     db: Db = None,
@@ -352,6 +365,7 @@ def timeline(
             since=since,
             until=until,
             year=year,
+            kind=kind,
             json=json,
             no_pager=no_pager,
             kb_dir=kb_dir,
@@ -401,11 +415,14 @@ def actions(
     ),
 )
 def add(
-    file: Annotated[
-        Optional[str],
+    files: Annotated[
+        Optional[list[str]],
         typer.Argument(
             metavar="[FILE.md]",
-            help=_("A recap in Markdown with its frontmatter (- for standard input)."),
+            help=_(
+                "A recap in Markdown with its frontmatter (- for standard input); with "
+                "--from-text, more published texts or folders of .txt texts."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -417,11 +434,38 @@ def add(
             help=_("Import the text as published (- for standard input)."),
         ),
     ] = None,
+    from_html: Annotated[
+        Optional[str],
+        typer.Option(
+            "--from-html",
+            metavar="FILE",
+            help=_("Import a web page saved as HTML: its main text, title and publication date."),
+        ),
+    ] = None,
+    from_url: Annotated[
+        Optional[str],
+        typer.Option(
+            "--from-url",
+            metavar="URL",
+            help=_("Import the web page at this address (fetched once, with a timeout)."),
+        ),
+    ] = None,
     date: Annotated[
         Optional[str],
         typer.Option(metavar="DATE", help=_("The workshop's date (2025-02-20 or 20/02/2025).")),
     ] = None,
     basin: Basin = None,
+    kind: Annotated[
+        Optional[str],
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help=_(
+                "What the text is, when not a workshop recap: concertation, report, "
+                "colloquium, news, presentation, press or newsletter."
+            ),
+        ),
+    ] = None,
     edition: Annotated[
         Optional[int], typer.Option(min=1, metavar="N", help=_("The workshop's number."))
     ] = None,
@@ -456,8 +500,10 @@ def add(
     from kb.cli.questions import add as run_add
     from kb.config import locate
 
-    options = Options(date, basin, edition, participants, yes, dry_run, force)
-    run_add(locate(kb_dir, db), file, from_text, options)
+    options = Options(date, basin, edition, participants, yes, dry_run, force, kind)
+    run_add(
+        locate(kb_dir, db), files or [], from_text, options, from_html=from_html, from_url=from_url
+    )
 
 
 @app.command(

@@ -114,6 +114,7 @@ def search(
     since: str | None = None,
     until: str | None = None,
     year: int | None = None,
+    kind: str | None = None,
     limit: int = DEFAULT_LIMIT,
     raw: bool = False,
     words_only: bool = False,
@@ -129,7 +130,9 @@ def search(
     query = " ".join(words)
 
     def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> Outcome:
-        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+        filters = _filters(
+            vocab, basin=basin, action=action, since=since, until=until, year=year, kind=kind
+        )
         if raw:
             return Outcome(raw_search(conn, query, filters=filters, limit=limit))
         return french_search(
@@ -168,6 +171,7 @@ def list_(
     year: int | None = None,
     since: str | None = None,
     until: str | None = None,
+    kind: str | None = None,
     json: bool = False,
     no_pager: bool = False,
     kb_dir: PathArg = None,
@@ -176,7 +180,9 @@ def list_(
     from kb.search.lookup import list_recaps
 
     def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[dict[str, Any]]:
-        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+        filters = _filters(
+            vocab, basin=basin, action=action, since=since, until=until, year=year, kind=kind
+        )
         return list_recaps(conn, filters=filters)
 
     loc, vocab, rows = _answer(kb_dir, db, work)
@@ -282,6 +288,7 @@ def timeline(
     since: str | None = None,
     until: str | None = None,
     year: int | None = None,
+    kind: str | None = None,
     json: bool = False,
     no_pager: bool = False,
     kb_dir: PathArg = None,
@@ -294,7 +301,9 @@ def timeline(
     day = today()
 
     def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Entry]:
-        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
+        filters = _filters(
+            vocab, basin=basin, action=action, since=since, until=until, year=year, kind=kind
+        )
         return build_timeline(conn, vocab, filters=filters, today=day)
 
     _loc, vocab, entries = _answer(kb_dir, db, work)

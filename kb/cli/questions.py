@@ -37,12 +37,14 @@ from kb.cli import render
 from kb.cli.editor import run_editor
 from kb.config import Location
 from kb.errors import KbError, UsageError
-from kb.i18n import N_, _, day
+from kb.i18n import N_, _, day, ngettext
+from kb.index.sync import sync
 from kb.recaps.dates import parse_date
 from kb.recaps.published import NOT_STATED, Draft, convert
 from kb.recaps.reading import GUESSED, Candidate, Reading
 from kb.recaps.recap import FIELDS
 from kb.recaps.vocab import Vocabulary, load_vocabulary
+from kb.search.filters import check_kind
 
 REQUIRED_OPTIONS = {"date": "--date YYYY-MM-DD", "basin": "--basin BASIN"}
 # What is said of the date or the basin kb is unsure of: a message for each (French
@@ -77,9 +79,10 @@ class Options:
     yes: bool = False
     dry_run: bool = False
     force: bool = False
+    kind: str | None = None
 
     def given(self) -> list[str]:
-        names = ("date", "basin", "edition", "participants")
+        names = ("date", "basin", "edition", "participants", "kind")
         return [f"--{n}" for n in names if getattr(self, n) is not None]
 
 
@@ -88,13 +91,48 @@ def is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def add(loc: Location, file: str | None, from_text: str | None, opts: Options) -> None:
-    """``kb add FILE.md``, ``kb add --from-text FILE``, or ``kb add`` (the template)."""
-    if file is not None and from_text is not None:
-        raise UsageError(_("give either FILE.md or --from-text FILE, not both"))
+def add(
+    loc: Location,
+    files: list[str],
+    from_text: str | None,
+    opts: Options,
+    *,
+    from_html: str | None = None,
+    from_url: str | None = None,
+) -> None:
+    """``kb add FILE.md``, ``kb add --from-text FILE [FILE…]`` (texts or folders of
+    texts), ``kb add --from-html FILE`` or ``--from-url URL`` (a web page), or ``kb add``
+    (the template)."""
+    sources = [o for o, v in (("--from-text", from_text), ("--from-html", from_html)) if v]
+    sources += ["--from-url"] if from_url else []
+    if len(sources) > 1:
+        raise UsageError(
+            _("give one of {first} and {second}, not both").format(
+                first=sources[0], second=sources[1]
+            )
+        )
+    if from_html is not None or from_url is not None:
+        if files:
+            raise UsageError(
+                _("{option} takes one page; {file} is one too many").format(
+                    option=sources[0], file=files[0]
+                )
+            )
+        add_page(loc, from_html, from_url, opts)
+        return
     if from_text is not None:
-        add_text(loc, from_text, opts)
-    elif file is not None:
+        texts = expand_texts([from_text, *files])
+        if len(texts) == 1 and texts[0] == from_text:
+            add_text(loc, from_text, opts)
+        else:
+            add_many(loc, texts, opts)
+        return
+    if len(files) > 1:
+        raise UsageError(
+            _("give one FILE.md at a time (several published texts: kb add --from-text A B …)")
+        )
+    file = files[0] if files else None
+    if file is not None:
         if opts.given():
             raise UsageError(
                 _(
@@ -153,19 +191,72 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
                 "kb add {source}"
             ).format(file=shown, source=source)
         )
+    add_published(loc, text, shown, opts, can_ask=source != STDIN)
+
+
+def add_page(loc: Location, html: str | None, url: str | None, opts: Options) -> None:
+    """``kb add --from-html FILE`` or ``kb add --from-url URL``: the page's main text,
+    title and publication date (kb.pages), then as a published text."""
+    from kb.pages import fetch, read_page
+
+    if url is not None:
+        data, shown, option = fetch(url), url, "--from-url"
+    else:
+        assert html is not None
+        data, shown = read_input(html)
+        option = "--from-html"
+    page = read_page(data, shown, url=url, option=option)
+    add_published(
+        loc,
+        page.text,
+        shown,
+        opts,
+        can_ask=html != STDIN,
+        source=page.source,
+        published=page.published,
+    )
+
+
+def add_published(
+    loc: Location,
+    text: str,
+    shown: str,
+    opts: Options,
+    *,
+    can_ask: bool,
+    source: str | None = None,
+    published: str | None = None,
+) -> None:
+    """A published text (read from a file or a page): what it says, the questions at a
+    terminal (``can_ask``: its text did not come on standard input), then the recap."""
     vocab = load_vocabulary(loc.data_file)
     date = parse_date(opts.date) if opts.date is not None else None
-    draft = convert(text, vocab, date=date)
+    kind = check_kind(opts.kind) if opts.kind is not None else None
+
+    def read(date: str | None, kind: str | None) -> Draft:
+        return convert(text, vocab, date=date, kind=kind, source=source, published=published)
+
+    draft = read(date, kind)
+    can_ask = can_ask and is_terminal() and not opts.yes and not opts.dry_run
+    if not draft.accepted:
+        # Never a workshop recap unless it is one: --date and --basin do not make it one.
+        if not can_ask:
+            raise not_a_workshop(draft, shown)
+        render.note(_looks_like(draft, start=True) + ".")
+        question = _("Import it as {kind}?").format(kind=draft.kind.looks_like)
+        if not typer.confirm(question, default=False, err=True):
+            render.note(_("Nothing written."))
+            raise typer.Exit(1)
+        draft = read(date, draft.kind.name)
     given = _apply(draft, opts, vocab)
-    can_ask = is_terminal() and source != STDIN and not opts.yes and not opts.dry_run
-    lacking = _lacking(draft, given)
+    lacking = draft.unsure()
     if opts.dry_run:
         _dry_run_text(loc, draft, lacking, vocab, shown)
         return
     if lacking and not can_ask:
         raise _refusal(draft, lacking, shown)
     if lacking:
-        draft, given = _ask(draft, lacking, text, vocab, opts, shown, given)
+        draft, given = _ask(draft, lacking, read, vocab, opts, shown, given)
     markdown = compose(draft.fields, draft.body).encode("utf-8")
     plan = prepare(loc, markdown, vocab, source=shown, force=opts.force)
     target = plan.shown
@@ -179,7 +270,6 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
         given=given,
         target=target,
         inferred={key: r.note or _("inferred") for key, r in draft.inferred()},
-        kind=None if draft.workshop else _looks_like(draft, start=True),
     )
     if not opts.yes:
         if not can_ask:
@@ -195,12 +285,131 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
     render.added(commit(plan), vocab)
 
 
-def _lacking(draft: Draft, given: dict[str, str]) -> list[str]:
-    """The date and basin still to settle: those only guessed or not in the text; for a
-    text of another kind, both, unless the options give them."""
-    if not draft.workshop:
-        return [key for key in REQUIRED_OPTIONS if key not in given]
-    return draft.unsure()
+# -- many published texts at once ----------------------------------------------------------
+
+TEXT_SUFFIXES = (".txt",)
+
+
+def expand_texts(names: list[str]) -> list[str]:
+    """The texts to import: each file as given, each folder's ``.txt`` files by name."""
+    out: list[str] = []
+    for name in names:
+        if name != STDIN and os.path.isdir(name):
+            inside = sorted(
+                os.path.join(name, entry)
+                for entry in os.listdir(name)
+                if entry.endswith(TEXT_SUFFIXES) and not entry.startswith(".")
+            )
+            if not inside:
+                raise UsageError(
+                    _("{folder}: a folder without any .txt file to import").format(folder=name)
+                )
+            out.extend(inside)
+        else:
+            out.append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one text of ``kb add --from-text A B …``."""
+
+    source: str
+    plan: Plan | None = None
+    draft: Draft | None = None
+    refused: str | None = None  # the one-line reason
+
+
+def plan_text(loc: Location, vocab: Vocabulary, source: str, opts: Options) -> tuple[Draft, Plan]:
+    """A published text as the recap kb would write without asking (as ``--yes`` does);
+    raises KbError with the one-line reason when it would not."""
+    data, shown = read_input(source)
+    text, _encoding = read_text(data, shown)
+    if text.startswith("---"):
+        raise UsageError(
+            _(
+                "{file} already starts with a frontmatter: add it as a Markdown recap, "
+                "kb add {source}"
+            ).format(file=shown, source=source)
+        )
+    kind = check_kind(opts.kind) if opts.kind is not None else None
+    draft = convert(text, vocab, kind=kind)
+    if not draft.accepted:
+        raise not_a_workshop(draft, shown)
+    lacking = draft.unsure()
+    if lacking:
+        raise _refusal(draft, lacking, shown)
+    markdown = compose(_ordered(draft.fields), draft.body).encode("utf-8")
+    return draft, prepare(loc, markdown, vocab, source=shown, force=opts.force)
+
+
+def add_many(loc: Location, sources: list[str], opts: Options) -> None:
+    """Several published texts: each read as ``--yes`` reads one, a line for each
+    (written, its kind, or refused and why), a summary. A refused text never stops the
+    others; each recap is written whole (a temporary file, then a rename), and the index
+    is brought up to date once, at the end. Exits 1 when any text was refused."""
+    one_only = [
+        o for o in ("--date", "--basin", "--edition", "--participants") if o in opts.given()
+    ]
+    if one_only:
+        raise UsageError(
+            _(
+                "{option} is for one text; with several, kb reads each text's own "
+                "(import that text alone to give it)"
+            ).format(option=one_only[0])
+        )
+    vocab = load_vocabulary(loc.data_file)
+    outcomes: list[Outcome] = []
+    taken: dict[str, str] = {}  # recap id -> the text that gives it
+    for source in sources:
+        try:
+            draft, plan = plan_text(loc, vocab, source, opts)
+        except KbError as exc:
+            outcomes.append(Outcome(source, refused=str(exc)))
+            continue
+        if plan.recap.id in taken:
+            refused = _("{file}: the same recap as {other} ({id}); nothing was written").format(
+                file=source, other=taken[plan.recap.id], id=plan.recap.id
+            )
+            outcomes.append(Outcome(source, refused=refused))
+            continue
+        taken[plan.recap.id] = source
+        outcomes.append(Outcome(source, plan, draft))
+    planned = [o for o in outcomes if o.plan is not None]
+    if opts.dry_run or not planned:
+        render.batch(outcomes, vocab, written=False)
+        raise typer.Exit(1 if len(planned) < len(outcomes) else 0)
+    if not opts.yes:
+        if not is_terminal():
+            raise UsageError(
+                _(
+                    "cannot ask for confirmation without a terminal: pass --yes to add them "
+                    "(--dry-run shows what would be written); nothing was written"
+                )
+            )
+        render.batch(outcomes, vocab, written=False)
+        count = len(planned)
+        question = ngettext("Write {n} recap?", "Write {n} recaps?", count).format(n=count)
+        if not typer.confirm(question, default=True, err=True):
+            render.note(_("Nothing written."))
+            raise typer.Exit(1)
+    done: list[Outcome] = []
+    for outcome in outcomes:
+        if outcome.plan is None:
+            done.append(outcome)
+            continue
+        try:
+            commit(outcome.plan, index=False)
+            done.append(outcome)
+        except KbError as exc:  # this one is not written; those before it are, whole
+            done.append(Outcome(outcome.source, refused=str(exc)))
+    try:
+        sync(loc)
+    except KbError as exc:  # the recaps are written; the next kb command indexes them
+        render.note(str(exc))
+    render.batch(done, vocab, written=True)
+    if any(o.refused for o in done):
+        raise typer.Exit(1)
 
 
 def _looks_like(draft: Draft, *, start: bool = False) -> str:
@@ -210,6 +419,16 @@ def _looks_like(draft: Draft, *, start: bool = False) -> str:
     else:
         message = _("this looks like {kind}, not an Atelier du Changement: {why}")
     return message.format(kind=kind.looks_like, why=kind.phrase)
+
+
+def not_a_workshop(draft: Draft, shown: str) -> UsageError:
+    """The one-line refusal of a text of another kind: what it looks like, why, and the
+    option that imports it as what it is."""
+    return UsageError(
+        _(
+            "{file}: {looks_like}; to import it as such, pass --kind {kind}; nothing was written"
+        ).format(file=shown, looks_like=_looks_like(draft), kind=draft.kind.name)
+    )
 
 
 def _apply(draft: Draft, opts: Options, vocab: Vocabulary) -> dict[str, str]:
@@ -251,12 +470,6 @@ def _refusal(draft: Draft, lacking: list[str], shown: str) -> UsageError:
     """The one-line error for a date or basin kb will not write unasked: it says what is
     unsure and names the options that settle it."""
     options = _options(lacking)
-    if not draft.workshop:
-        return UsageError(
-            _(
-                "{file}: {looks_like}; to import it anyway, pass {options}; nothing was written"
-            ).format(file=shown, looks_like=_looks_like(draft), options=options)
-        )
     absent = [k for k in lacking if draft.readings[k].confidence != GUESSED]
     problems = []
     if absent:
@@ -285,7 +498,7 @@ def _dry_run_text(
     """The Markdown kb would write, with the guesses it would ask about: a guessed date
     or basin (or a candidate for a text of another kind) stands in, and is said."""
     fields = dict(draft.fields)
-    notes = [] if draft.workshop else [_looks_like(draft, start=True) + "."]
+    notes: list[str] = []
     for key in lacking:
         reading = draft.readings[key]
         choice = reading.value if reading.value is not None else _first(reading)
@@ -325,24 +538,19 @@ def _first(reading: Reading) -> Any:
 def _ask(
     draft: Draft,
     lacking: list[str],
-    text: str,
+    read: Callable[[str | None, str | None], Draft],
     vocab: Vocabulary,
     opts: Options,
     shown: str,
     given: dict[str, str],
 ) -> tuple[Draft, dict[str, str]]:
-    """At a terminal: a text of another kind is imported only if the person says so; each
-    date or basin kb is unsure of is asked, its candidates shown."""
-    if not draft.workshop:
-        render.note(_looks_like(draft, start=True) + ".")
-        if not typer.confirm(_(IMPORT_ANYWAY), default=False, err=True):
-            render.note(_("Nothing written."))
-            raise typer.Exit(1)
+    """At a terminal: each date or basin kb is unsure of is asked, its candidates shown."""
     if "date" in lacking:
         reading = draft.readings["date"]
         _say_unsure(shown, "date", draft, reading)
         # Read again with the date: a year-less next meeting is the next such day after it.
-        draft = convert(text, vocab, date=ask_date(reading.candidates))
+        kind = draft.kind.name if draft.kind_given else None
+        draft = read(ask_date(reading.candidates, workshop=draft.workshop), kind)
         given = _apply(draft, opts, vocab)
     if "basin" in lacking:
         reading = draft.readings["basin"]
@@ -352,13 +560,10 @@ def _ask(
     return draft, given
 
 
-IMPORT_ANYWAY = N_("Import it anyway as an Atelier du Changement recap?")
-
-
 def _say_unsure(shown: str, key: str, draft: Draft, reading: Reading) -> None:
     if reading.confidence == GUESSED:
         render.note(_(_SAY_GUESSED[key]).format(file=shown, why=reading.note))
-    elif draft.workshop:
+    elif draft.accepted:
         why = _reason(draft, key) if key in draft.missing else reading.note
         render.note(_(_SAY_NOT_FOUND[key]).format(file=shown, why=why))
     render.candidates(reading.candidates)
@@ -379,12 +584,17 @@ def _chooser(candidates: tuple[Candidate, ...], read: Callable[[str], str]) -> C
     return check
 
 
-def ask_date(candidates: tuple[Candidate, ...] = ()) -> str:
-    """The date, typed (or, with candidates, the number of one of them)."""
-    if candidates:
+def ask_date(candidates: tuple[Candidate, ...] = (), *, workshop: bool = True) -> str:
+    """The date, typed (or, with candidates, the number of one of them); of a text of
+    another kind (``workshop`` False), its own."""
+    if candidates and workshop:
         question = _("Date of the workshop (its number, or a date like 2025-02-20 or 20/02/2025)")
-    else:
+    elif candidates:
+        question = _("Date of the text (its number, or a date like 2025-02-20 or 20/02/2025)")
+    elif workshop:
         question = _("Date of the workshop (2025-02-20 or 20/02/2025)")
+    else:
+        question = _("Date of the text (2025-02-20 or 20/02/2025)")
     answer: str = typer.prompt(
         question,
         default="1" if candidates else None,

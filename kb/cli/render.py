@@ -22,6 +22,8 @@ from kb.recaps.vocab import Vocabulary
 from kb.search.hits import MARK_END, MARK_START, RecapHit, strip_marks
 from kb.text.shown import clean, escaped, one_line, squash
 
+WORKSHOP = "workshop"  # kb.recaps.recap.WORKSHOP, without importing the parser
+
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -345,6 +347,8 @@ def search_results(
             no_wrap=True,
             overflow="ellipsis",
         )
+        if hit.kind != WORKSHOP:
+            header.append(kind_label(hit.kind) + " ", style="magenta")
         header.append_text(marked(hit.title, "bold"))
         out.append_text(_fitted(console, header, width))
         if not hit.words:  # found by meaning alone: say which words meant the query
@@ -436,6 +440,7 @@ def search_json(hits: list[RecapHit]) -> None:
                     "id": hit.id,
                     "date": hit.date,
                     "basin": hit.basin,
+                    "kind": hit.kind,
                     "title": strip_marks(hit.title),
                     "section": strip_marks(section.heading) or None,
                     "position": section.position,
@@ -473,7 +478,7 @@ def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
             vocab.basin_name(row["basin"]),
             _num(row["edition"]),
             _num(row["participants"]),
-            one_line(row["title"]),
+            one_line(_kind_prefix(row.get("kind", WORKSHOP)) + row["title"]),
             row["id"],
             basin_style(vocab, row["basin"]),
         )
@@ -512,6 +517,17 @@ def recap_table(rows: list[dict[str, Any]], vocab: Vocabulary) -> None:
     console.print(out, no_wrap=True, overflow="crop")
 
 
+def kind_label(kind: str) -> str:
+    """A kind of text as shown: ``[concertation]``, ``[activity report]``."""
+    from kb.recaps.recap import KIND_NAMES
+
+    return f"[{_(KIND_NAMES.get(kind, kind))}]"
+
+
+def _kind_prefix(kind: str) -> str:
+    return "" if kind == WORKSHOP else kind_label(kind) + " "
+
+
 def _num(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -519,6 +535,7 @@ def _num(value: int | None) -> str:
 SHOW_FIELDS = (
     ("date", N_("Date")),
     ("basin", N_("Basin")),
+    ("kind", N_("Kind")),
     ("edition", N_("Edition")),
     ("participants", N_("Participants")),
     ("team", N_("Team")),
@@ -528,6 +545,7 @@ SHOW_FIELDS = (
     ("next_meeting", N_("Next meeting")),
     ("next_meeting_place", N_("Place")),
     ("source", N_("Source")),
+    ("published", N_("Published")),
     ("path", N_("File")),
 )
 
@@ -545,15 +563,17 @@ def recap(meta: dict[str, Any], body: str, vocab: Vocabulary) -> None:
     grid.add_column()
     for key, label in SHOW_FIELDS:
         value = meta.get(key)
-        if value in (None, [], ""):
+        if value in (None, [], "") or (key == "kind" and value == WORKSHOP):
             continue
-        if key == "basin":
+        if key == "kind":
+            cell = Text(kind_label(str(value)).strip("[]"))
+        elif key == "basin":
             cell = Text(vocab.basin_name(value), style=basin_style(vocab, value))
         elif isinstance(value, list):
             cell = Text(one_line(", ".join(value)))
         elif key == "next_meeting":
             cell = Text(_when(str(value)))
-        elif key == "date":
+        elif key in ("date", "published"):
             cell = Text(day(str(value)))
         else:
             cell = Text(one_line(str(value)))
@@ -657,6 +677,8 @@ def _timeline_header(entry: Entry, vocab: Vocabulary) -> Text:
     )
     header.append(vocab.basin_name(entry.basin), style=basin_style(vocab, entry.basin))
     if entry.kind == "recap":
+        if entry.recap_kind not in (None, WORKSHOP):
+            header.append("  " + kind_label(entry.recap_kind or ""), style="magenta")
         details = [_edition(entry.edition)] if entry.edition is not None else []
         if entry.participants is not None:
             details.append(_participants(entry.participants))
@@ -990,6 +1012,52 @@ def draft(
         console.print(Text(one_line(kind) + ".", style="yellow"))
 
 
+def batch(outcomes: Sequence[Any], vocab: Vocabulary, *, written: bool) -> None:
+    """``kb add --from-text A B …``: a line per text (stdout, never wrapped), written or
+    to be written with its kind, refused and why; what was inferred under it; a summary."""
+    from rich.text import Text
+
+    from kb.recaps.recap import KIND_NAMES
+
+    console = stdout()
+    for o in outcomes:
+        if o.plan is None:
+            console.print(
+                Text(one_line(_("refused: {reason}").format(reason=o.refused))),
+                style="red",
+                soft_wrap=True,
+            )
+            continue
+        kind = _(KIND_NAMES.get(o.plan.recap.kind, o.plan.recap.kind))
+        if o.plan.same:
+            line = _("{file}: already in the knowledge base as {path}, unchanged ({kind})")
+        elif written:
+            line = _("{file}: written as {path} ({kind})")
+        else:
+            line = _("{file}: would be written as {path} ({kind})")
+        console.print(
+            Text(one_line(line.format(file=o.source, path=o.plan.shown, kind=kind))),
+            soft_wrap=True,
+        )
+        for key, reading in o.draft.inferred():
+            said = _("{field} {value}: {note}").format(
+                field=key, value=reading.value, note=reading.note
+            )
+            console.print(Text("  " + one_line(said), style="yellow"), soft_wrap=True)
+    done = sum(1 for o in outcomes if o.plan is not None and not o.plan.same)
+    refused = sum(1 for o in outcomes if o.plan is None)
+    if written:
+        summary = ngettext("{n} recap written", "{n} recaps written", done).format(n=number(done))
+    else:
+        summary = ngettext(
+            "{n} recap would be written", "{n} recaps would be written", done
+        ).format(n=number(done))
+    summary += ngettext(", {n} text refused.", ", {n} texts refused.", refused).format(
+        n=number(refused)
+    )
+    console.print(Text(summary, style="bold"))
+
+
 def candidates(choices: Sequence[Candidate]) -> None:
     """The values kb could propose for a field, numbered, each with the words it came
     from and why (stderr)."""
@@ -1021,6 +1089,8 @@ def added(result: Added, vocab: Vocabulary) -> None:
         Text.assemble(before.format(path=where), (recap.id, "bold"), after.format(path=where))
     )
     facts = [day(recap.date), vocab.basin_name(recap.basin)]
+    if recap.kind != WORKSHOP:
+        facts.append(kind_label(recap.kind))
     if recap.edition:
         facts.append(_edition(recap.edition))
     if recap.participants is not None:

@@ -30,6 +30,7 @@ CHUNK = 100
 RECAP_COLUMNS = (
     *("id", "path", "date", "basin", "title", "edition", "participants", "team"),
     *("support_group", "actions", "tags", "next_meeting", "next_meeting_place", "source"),
+    *("kind", "published"),
 )
 
 
@@ -122,6 +123,7 @@ def rows(vocab: Vocabulary, recap: Recap) -> Rows:
             *(recap.edition, recap.participants, _json(recap.team)),
             *(_json(recap.support_group), _json(list(linked)), _json(recap.tags)),
             *(recap.next_meeting, recap.next_meeting_place, recap.source),
+            *(recap.kind, recap.published),
         ),
         (recap.title, plain, *terms(recap.title, plain)),
         [(s.position, s.heading, s.text, digest(s.heading, s.text)) for s in recap.sections],

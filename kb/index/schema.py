@@ -118,6 +118,12 @@ def _m007_meaning(conn: sqlite3.Connection) -> None:
     )
 
 
+def _m008_kinds(conn: sqlite3.Connection) -> None:
+    # What a recap is (a workshop's, a concertation's…) and when its text was published.
+    conn.execute("ALTER TABLE recaps ADD COLUMN kind TEXT NOT NULL DEFAULT 'workshop'")
+    conn.execute("ALTER TABLE recaps ADD COLUMN published TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
@@ -126,6 +132,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m005_recaps_only,
     _m006_browse_view,
     _m007_meaning,
+    _m008_kinds,
 )
 
 

@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 
 
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
-# 9: word vectors (main's 8) and links out of the folder read only if kb.yml says so
-# (audit's 8): an index either branch made as "8" is made again.
-INDEXER = "9"
+# 10: word vectors (8), links out of the folder read only if kb.yml says so (9), and
+# each recap's kind and publication date: an index any of them made is made again.
+INDEXER = "10"
 
 BATCH = 500
 REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile

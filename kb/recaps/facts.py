@@ -30,7 +30,7 @@ from kb.recaps.reading import (
     folded,
 )
 from kb.recaps.vocab import Vocabulary
-from kb.recaps.workshop_date import read_date
+from kb.recaps.workshop_date import own_date, read_date
 from kb.text.fold import fold
 
 # The fields the importer reads, in the order they are reported.
@@ -52,16 +52,28 @@ def read_facts(
     *,
     date: str | None = None,
     actions: Sequence[str] = (),
+    source: str | None = None,
+    kind: str | None = None,
+    published: str | None = None,
 ) -> tuple[Kind, dict[str, Reading]]:
     """What the text is, and each field it states, with how sure kb is. ``date``, when
     known, is the workshop's (a year-less next meeting is read after it); ``actions``
-    are those the recap talks about (an action of one basin hints at the basin)."""
-    kind = read_kind(text)
-    workshop = kind.name == WORKSHOP
-    readings = {
-        "date": Reading(date, GIVEN) if date else read_date(text, kind),
-        "basin": read_basin(text, vocab, kind, actions),
-    }
+    are those the recap talks about (an action of one basin hints at the basin);
+    ``source`` is the page's address. ``kind``, when the person says what the text is,
+    is read as that: a text of another kind is dated by its own date. ``published``:
+    the page's publication date from its markup (never the workshop's)."""
+    found = read_kind(text, vocab, source)
+    if kind is not None and kind != found.name:
+        found = Kind(kind, "", "")
+    workshop = found.name == WORKSHOP
+    if date:
+        day = Reading(date, GIVEN)
+    elif kind is not None and not workshop:
+        day = own_date(text, found, published)
+    else:
+        day = read_date(text, found, published)
+    readings = {"date": day, "basin": read_basin(text, vocab, found, actions)}
+    kind_ = found
     if workshop:
         readings["edition"] = read_edition(text)
         readings["participants"] = read_participants(text)
@@ -73,17 +85,18 @@ def read_facts(
                 break
     if workshop:
         readings.update(read_next_meeting(text, readings["date"].value))
-    return kind, readings
+    return kind_, readings
 
 
 # -- kind -------------------------------------------------------------------------------
 
-# Each kind: its name (compared), the words of a title that say so, what it looks like
-# (shown: "This looks like a concertation recap"). kb.recaps.workshop_date names the
-# date of each kind but a newsletter (_OWN_DATE).
+# Each kind its title can name: its name (compared), the words of a title that say so,
+# what it looks like (shown: "This looks like a concertation report"). The first named
+# in the title wins ("Atelier du Changement : la concertation …" is a workshop's).
+# kb.recaps.workshop_date names the date of each kind but a newsletter (_OWN_DATE).
 _KINDS = (
     (WORKSHOP, re.compile(r"\batelier|\badc\b"), ""),
-    ("concertation", re.compile(r"\bconcertation"), N_("a concertation recap")),
+    ("concertation", re.compile(r"\bconcertation"), N_("a concertation report")),
     (
         "report",
         re.compile(r"\brapports? d.activites?|\brapport annuel|\bbilan annuel"),
@@ -99,21 +112,82 @@ _KINDS = (
         re.compile(r"\bnewsletter|\blettre d.information|\binfolettre"),
         N_("a newsletter index"),
     ),
+    (
+        "presentation",
+        # the whole title: "Présentation des résultats de l'atelier" is a workshop's
+        re.compile(
+            r"^\W*(?:presentation(?: du bassin| des bassins)?|qui sommes.nous|a propos"
+            r"|(?:nos|les|les \w+) bassins(?: \w+){0,3}|le bassin(?: [\w-]+){0,2})\W*$"
+        ),
+        N_("a presentation page"),
+    ),
 )
+LOOKS_LIKE = {name: label for name, _p, label in _KINDS if label}
+LOOKS_LIKE["news"] = N_("a news item")
+LOOKS_LIKE["press"] = N_("a press article")
+# The press: a page of a news medium (its address), or a text that says where it
+# appeared ("Article paru dans Le Soir", "© La Libre", "Par Anne Dupont, journaliste").
+_MEDIA = re.compile(
+    r"(?:^|\.)(?:lesoir|lalibre|dhnet|rtbf|bx1|bruzz|lavenir|sudinfo|7sur7|levif|alterechos"
+    r"|lecho|moustique|rtl|vrt|hln|standaard|demorgen|knack|brusselstimes|metrotime)\.\w+$"
+)
+_MEDIA_NAMES = (
+    r"(?:le soir|la libre(?: belgique)?|la dh|la derniere heure|rtbf|bx1|bruzz|l.avenir"
+    r"|sudinfo|le vif|alter echos|l.echo|moustique|rtl|brussels times|metro)\b"
+)
+# (folded lines) "Article paru dans …", "Publié dans Le Soir", "© La Libre", "Par …,
+# journaliste": a site's own footer ("© 2025 Bassin Nord") is not one.
+_PRESS_LINE = re.compile(
+    rf"^\W*(?:article )?paru dans \S|^\W*(?:article )?publie dans {_MEDIA_NAMES}"
+    rf"|^\W*©\s*(?:\d{{4}}\s*)?{_MEDIA_NAMES}|,\s*journaliste\b"
+)
+_ADC = re.compile(r"\batelier du changement\b|\badc\b")
+PRESENTED_BASINS = 3  # a text that names this many basins presents them
 
 
-def read_kind(text: PublishedText) -> Kind:
-    """What the title says the text is (the first kind it names), else a workshop recap;
-    a text that lists articles ("Lire la suite") is a newsletter."""
+def read_kind(
+    text: PublishedText, vocab: Vocabulary | None = None, source: str | None = None
+) -> Kind:
+    """What the text is: what its title names (the first kind it names); else what its
+    body shows: a page of a news medium (a press article), the basins one after the other
+    (a presentation page), a list of articles (a newsletter); a text that never names an
+    Atelier du Changement is a news item; else a workshop recap."""
     title = folded(text.title or "")
     named = [(m.start(), name, label) for name, p, label in _KINDS if (m := p.search(title))]
     if named:
         _start, name, label = min(named)
         looks_like = _(label) if label else ""  # _("") would be the catalogue's header
         return Kind(name, looks_like, _('the title says "{title}"').format(title=text.title))
+    press = _press(text, source)
+    if press:
+        return Kind("press", _(LOOKS_LIKE["press"]), press)
+    if vocab is not None:
+        basins = _basins_named(text.full, vocab)
+        if len(basins) >= PRESENTED_BASINS:
+            names = ", ".join(vocab.basin_name(slug) for slug in basins)
+            why = _("it names the basins one after the other ({basins})").format(basins=names)
+            return Kind("presentation", _(LOOKS_LIKE["presentation"]), why)
     if sum(p.count("lire la suite") for p in text.folded) >= 2:
         return Kind("newsletter", _("a newsletter index"), _("it lists articles ('Lire la suite')"))
+    if text.title is not None and not any(_ADC.search(p) for p in text.folded):
+        why = _('the title says "{title}", and the text never names an Atelier du Changement')
+        return Kind("news", _(LOOKS_LIKE["news"]), why.format(title=text.title))
     return A_WORKSHOP
+
+
+def _press(text: PublishedText, source: str | None) -> str | None:
+    """Why the text is a press article (shown), or None."""
+    if source:
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(source).hostname or "").removeprefix("www.")
+        if _MEDIA.search(host):
+            return _("its address is a news medium's ({host})").format(host=host)
+    for para in text.paras:
+        for line in para.split("\n"):
+            if _PRESS_LINE.search(folded(line.strip())):
+                return _('it says where it appeared: "{line}"').format(line=line.strip())
+    return None
 
 
 # -- basin ------------------------------------------------------------------------------
@@ -127,6 +201,10 @@ def read_basin(
     when they all belong to one basin, guessed when to several."""
     if kind.name == "newsletter":
         return Reading(note=_("a newsletter index names the basins of its articles"))
+    several = _basins_named(text.full, vocab)
+    if len(several) >= PRESENTED_BASINS:
+        names = ", ".join(vocab.basin_name(slug) for slug in several)
+        return Reading(note=_("it names several basins in turn ({basins})").format(basins=names))
     named = _named_basin(text.full, vocab)
     if named:
         slug, words = named
@@ -150,6 +228,23 @@ def read_basin(
     of = "; ".join(f"{c.phrase} ({vocab.basin_name(c.value)})" for c in candidates)
     note = _("no basin named, and the places and actions it names are of several: {basins}")
     return Reading(ranked[0], GUESSED, candidates[0].phrase, note.format(basins=of), candidates)
+
+
+def _basins_named(full: str, vocab: Vocabulary) -> list[str]:
+    """Every basin named as "Bassin <name>", in the order first named."""
+    text = folded(full)
+    first: dict[str, int] = {}
+    for basin in vocab.basins:
+        for name in {basin.name, basin.slug}:
+            m = re.search(_basin_pattern(name) + r"(?![\w-])", text)
+            if m and m.start() < first.get(basin.slug, len(text) + 1):
+                first[basin.slug] = m.start()
+    return sorted(first, key=first.__getitem__)
+
+
+def _basin_pattern(name: str) -> str:
+    words = [re.escape(w) for w in fold(name).split("-") if w]
+    return r"\bbassin\s+(?:du\s+|de\s+l'?\s*)?" + r"[\s\-‐–]+".join(words)
 
 
 def _named_basin(full: str, vocab: Vocabulary) -> tuple[str, str] | None:

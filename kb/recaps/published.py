@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.i18n import N_, _, day
-from kb.recaps.actions import detect_actions
+from kb.recaps.actions import detect_actions, named_in_heading
 from kb.recaps.dates import find_dates
 from kb.recaps.facts import READ_FIELDS, read_facts
 from kb.recaps.reading import (
@@ -234,7 +234,10 @@ LEAD_MAX = 6  # the title is among the first parts, or there is none
 SECTION_WORDS = 4  # "Les Ateliers du Changement": a site's section, above a date line
 _CHROME = re.compile(
     r"^(?:publié|posté|mis en ligne|mise en ligne|mis à jour|mise à jour|partager|share"
-    r"|imprimer|save the date|à vos agendas|inscriptions?)\b|→|jusqu['’]",
+    r"|imprimer|save the date|à vos agendas|inscriptions?)\b|→|jusqu['’]"
+    # a section banner of the basins' sites, alone on its line
+    r"|^(?:actualités?|news|nouvelles|à la une|agenda|publications?|accueil|blog|presse"
+    r"|communiqués?(?: de presse)?|événements?|nos actualités|dernières nouvelles)$",
     re.I,
 )
 _DATE_LINE = re.compile(
@@ -264,7 +267,7 @@ def _title_index(parts: list[Part]) -> int | None:
             continue
         if not _title_like(part):
             break
-        if found is not None and not section:
+        if found is not None and not section and not _banner_above(parts, found, i):
             break
         found = i
         text = part.lines[0]
@@ -275,6 +278,14 @@ def _title_index(parts: list[Part]) -> int | None:
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _banner_above(parts: list[Part], found: int, i: int) -> bool:
+    """A short line right above a longer title that a date line follows ("Les Ateliers",
+    then "Retour sur …", then "09 Juil"): the short line is the site's section."""
+    after = parts[i + 1] if i + 1 < len(parts) else None
+    longer = len(parts[i].lines[0].split()) > len(parts[found].lines[0].split())
+    return i == found + 1 and longer and after is not None and _chrome(after)
 
 
 def _strip_bold(text: str) -> str:
@@ -358,6 +369,7 @@ class Draft:
     missing: dict[str, str] = field(default_factory=dict)
     readings: dict[str, Reading] = field(default_factory=dict)
     kind: Kind = A_WORKSHOP
+    kind_given: bool = False  # the person said what the text is (--kind)
 
     @property
     def headings(self) -> list[str]:
@@ -366,6 +378,12 @@ class Draft:
     @property
     def workshop(self) -> bool:
         return self.kind.name == WORKSHOP
+
+    @property
+    def accepted(self) -> bool:
+        """Whether it may be written as what it is: a workshop recap, or a text of the
+        kind the person gave."""
+        return self.workshop or self.kind_given
 
     def unsure(self) -> list[str]:
         """The required fields (date, basin) kb cannot write as read: only guessed, or
@@ -402,33 +420,61 @@ def split_source(text: str) -> tuple[str | None, str]:
     return m.group(1), text[m.end() :]
 
 
-def convert(text: str, vocab: Vocabulary, *, date: str | None = None) -> Draft:
+def convert(
+    text: str,
+    vocab: Vocabulary,
+    *,
+    date: str | None = None,
+    kind: str | None = None,
+    source: str | None = None,
+    published: str | None = None,
+) -> Draft:
     """Turn a published recap into frontmatter fields and a Markdown body. ``date``, when
-    known, is the workshop's date (a year-less "5 juin" is read as the next one after)."""
-    source, text = split_source(text)
+    known, is the workshop's date (a year-less "5 juin" is read as the next one after).
+    ``kind``, when the person says what the text is (kb.recaps.recap.KINDS): read as
+    that. ``source`` and ``published``: the page's address and publication date, when
+    known from elsewhere than the text (a web page's metadata)."""
+    first_line, text = split_source(text)
+    source = source or first_line
     title, parts = structure(text)
     body = render_body(title, parts)
     actions = detect_actions(vocab, split_sections(body)[1])
     lead = [p.text for p in parts if p.lead]
     rest = [p.text for p in parts if not p.lead]
     paras = (*lead, *([title] if title else []), *rest)
-    published = PublishedText(title, paras, len(lead) if title else None)
-    kind, readings = read_facts(published, vocab, date=date, actions=actions)
+    page = PublishedText(title, paras, len(lead) if title else None)
+    found, readings = read_facts(
+        page, vocab, date=date, actions=actions, source=source, kind=kind, published=published
+    )
+    if found.name != WORKSHOP and title:
+        # A concertation belongs to the action its title names ("Concertation thématique
+        # « Liaison hôpital-ambulatoire »"): first among its actions.
+        named = [a.slug for a in vocab.actions if named_in_heading(a, title)]
+        actions = list(dict.fromkeys([*named, *actions]))
     if source:
         readings["source"] = Reading(source, FOUND, f"source: {source}")
+    if published:
+        readings["published"] = Reading(published, FOUND)
     fields: dict[str, Any] = {}
     missing: dict[str, str] = {}
-    for key in (*READ_FIELDS, "source"):
+    if kind is not None and kind != WORKSHOP:
+        fields["kind"] = kind
+    for key in (*READ_FIELDS, "source", "published"):
         reading = readings.get(key, Reading())
         if reading.sure:
             fields[key] = reading.value
         elif key in REQUIRED:
             missing[key] = _why_missing(key, reading)
-        elif key != "source":
+        elif key not in ("source", "published") and (found.name == WORKSHOP or key in _ANY_KIND):
             missing[key] = NOT_STATED
     fields["actions"] = actions
     fields["tags"] = []
-    return Draft(fields, body, title, missing, readings, kind)
+    return Draft(fields, body, title, missing, readings, found, kind is not None)
+
+
+# The fields a text of any kind may state (edition, participants and the next meeting are
+# a workshop's).
+_ANY_KIND = ("team", "support_group")
 
 
 def _why_missing(key: str, reading: Reading) -> str:

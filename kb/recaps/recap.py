@@ -14,15 +14,40 @@ from functools import lru_cache
 from typing import Any, cast
 
 from kb.errors import RecapError
-from kb.i18n import _, number
+from kb.i18n import N_, _, number
 from kb.recaps.vocab import Vocabulary
 from kb.text.fold import did_you_mean
 from kb.text.shown import clean, quoted
 
 REQUIRED = ("date", "basin")
+# What a text of the knowledge base is: a recap of one Atelier du Changement (the
+# default: a file without ``kind:`` is one), or another document of the network.
+WORKSHOP = "workshop"
+KINDS = (
+    WORKSHOP,
+    "concertation",
+    "report",
+    "colloquium",
+    "news",
+    "presentation",
+    "press",
+    "newsletter",
+)
+# How each kind is named where text shows it (JSON and options keep the slugs above).
+KIND_NAMES = {
+    WORKSHOP: N_("workshop"),
+    "concertation": N_("concertation"),
+    "report": N_("activity report"),
+    "colloquium": N_("colloquium"),
+    "news": N_("news item"),
+    "presentation": N_("presentation page"),
+    "press": N_("press article"),
+    "newsletter": N_("newsletter index"),
+}
 FIELDS = (
     "date",
     "basin",
+    "kind",
     "title",
     "edition",
     "participants",
@@ -33,6 +58,7 @@ FIELDS = (
     "next_meeting",
     "next_meeting_place",
     "source",
+    "published",
 )
 LIST_FIELDS = ("team", "support_group", "actions", "tags")
 TEXT_FIELDS = ("title", "next_meeting_place", "source")
@@ -81,6 +107,8 @@ class Recap:
     next_meeting: str | None = None
     next_meeting_place: str | None = None
     source: str | None = None
+    published: str | None = None
+    kind: str = WORKSHOP
     sections: tuple[Section, ...] = ()
 
     @property
@@ -128,7 +156,17 @@ def parse_recap(data: bytes, relpath: str, vocab: Vocabulary, *, shown: str | No
     meta, body = _split_frontmatter(text, shown)
     values = _check_fields(meta, shown, vocab)
     stem = relpath.rsplit("/", 1)[-1].removesuffix(".md")
-    expected = f"{values['date']}-{values['basin']}"
+    expected = recap_id(values)
+    if stem != expected and values.get("kind", WORKSHOP) != WORKSHOP:
+        raise RecapError(
+            shown,
+            _(
+                "file name does not match its kind {kind}, date {date} and basin {basin}: "
+                "rename it {name}.md, or fix kind/date/basin"
+            ).format(
+                kind=values["kind"], date=values["date"], basin=values["basin"], name=expected
+            ),
+        )
     if stem != expected:
         raise RecapError(
             shown,
@@ -146,6 +184,15 @@ def parse_recap(data: bytes, relpath: str, vocab: Vocabulary, *, shown: str | No
         sections=sections,
         **values,
     )
+
+
+def recap_id(values: dict[str, Any]) -> str:
+    """A recap's id, its file name without ``.md``: ``<date>-<basin>`` for a workshop,
+    ``<kind>-<date>-<basin>`` for another kind (``concertation-2025-03-25-centre-ouest``):
+    never the id of a workshop of the same day and basin."""
+    kind = values.get("kind") or WORKSHOP
+    day = f"{values['date']}-{values['basin']}"
+    return day if kind == WORKSHOP else f"{kind}-{day}"
 
 
 def _split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], str]:
@@ -262,6 +309,18 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
             ),
         )
     out["basin"] = basin
+    kind = meta.get("kind")
+    if kind is not None and kind != WORKSHOP:
+        if not isinstance(kind, str) or kind not in KINDS:
+            raise RecapError(
+                shown,
+                _("kind: expected one of {kinds}, got {value}{hint}").format(
+                    kinds=", ".join(KINDS),
+                    value=quoted(kind),
+                    hint=did_you_mean(_word(kind), list(KINDS)),
+                ),
+            )
+        out["kind"] = kind
     for key, low in (("edition", 1), ("participants", 0)):
         if meta.get(key) is not None:
             out[key] = _check_int(key, meta[key], low, shown)
@@ -289,6 +348,8 @@ def _check_fields(meta: dict[str, Any], shown: str, vocab: Vocabulary) -> dict[s
             out[key] = meta[key].strip()
     if meta.get("next_meeting") is not None:
         out["next_meeting"] = _check_when(meta["next_meeting"], shown)
+    if meta.get("published") is not None:
+        out["published"] = _check_date(meta["published"], shown, field="published")
     return out
 
 
@@ -297,12 +358,12 @@ def _word(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _check_date(value: Any, shown: str) -> str:
+def _check_date(value: Any, shown: str, *, field: str = "date") -> str:
     if isinstance(value, dt.datetime):
         raise RecapError(
             shown,
-            _("date: expected a date like 2025-02-20, got a date and time {value}").format(
-                value=value
+            _("{field}: expected a date like 2025-02-20, got a date and time {value}").format(
+                field=field, value=value
             ),
         )
     if isinstance(value, dt.date):
@@ -314,7 +375,9 @@ def _check_date(value: Any, shown: str) -> str:
             pass
     raise RecapError(
         shown,
-        _("date: expected an ISO date like 2025-02-20, got {value}").format(value=quoted(value)),
+        _("{field}: expected an ISO date like 2025-02-20, got {value}").format(
+            field=field, value=quoted(value)
+        ),
     )
 
 

@@ -55,7 +55,7 @@ EARLIER = "earlier"
 _OTHER_EVENT = (
     (
         re.compile(r"\b(?:publie|poste|paru|mise? en ligne|mise? a jour)"),
-        N_("a publication date"),
+        PUBLICATION := N_("a publication date"),
         LATER,
     ),
     (
@@ -113,6 +113,15 @@ _LEAD = re.compile(
     rf"(?:(?:du|le|les|ce|cet|au|des)\s+)?{_WEEKDAY}$"
 )
 _ALONE = re.compile(rf"[\W_]*{_WEEKDAY}[\W_]*")
+# "Lors de l'Atelier du Changement organisé le 1er février dernier": the workshop the
+# text is about, recalled, not an earlier one ("lors du 3e atelier" is).
+_RECALLED = re.compile(
+    r"\blors d(?:e l.|u )\s*(?:atelier(?: du changement)?|adc)\b[^.;:!?\d]{0,60}?"
+    rf"\b(?:organisee?|tenue?|deroulee?)\s+(?:le|ce)\s+{_WEEKDAY}$"
+)
+# The line under the title that is a date and nothing else, without a weekday ("10.03.2025",
+# "13 février 2024", "09 Juil"): when the page was published, as the sites write it.
+_PUBLICATION_LINE = re.compile(r"^[\W_]*(?:(?:publie|poste|mis en ligne)\w*\s+(?:le\s+)?)?$")
 _TITLE_YEAR = re.compile(r"(?:\b([^\W\d_]{3,9})\.?\s+)?\b((?:19|20)\d\d)\b")
 
 
@@ -156,6 +165,12 @@ def _role(text: PublishedText, i: int, d: DateMatch, listed: bool) -> tuple[str,
     before = text.sentence(i, d.start, d.end)[0]
     if listed:
         return OTHER, _("in the list of other articles"), ""
+    if _publication_line(text, i, d):
+        return OTHER, _(PUBLICATION), LATER
+    recalled = _RECALLED.search(before)
+    if recalled:
+        words = text.paras[i][recalled.start() : d.start].strip()
+        return TIED, _("tied to the workshop by {cue!r}").format(cue=words), ""
     for pattern, why, relation in _OTHER_EVENT:
         if pattern.search(before):
             return OTHER, _(why), relation
@@ -169,6 +184,22 @@ def _role(text: PublishedText, i: int, d: DateMatch, listed: bool) -> tuple[str,
     if d.span:
         return OTHER, _("a span of days"), ""
     return LOOSE, "", ""
+
+
+_PAGE_CHROME = re.compile(
+    rf"^[\W_]*(?:partager|share|imprimer)\b|^[\W_]*{_WEEKDAY}[0-3]?\d(?:er)?[\s/.]+\w{{3,9}}\.?"
+    r"(?:[\s/.]+\d{2,4})?[\W_]*$"
+)
+
+
+def _publication_line(text: PublishedText, i: int, d: DateMatch) -> bool:
+    """A paragraph right under the title that is this date alone (no weekday): the page's
+    publication line."""
+    if text.title_at is None or i != text.title_at + 1:
+        return False
+    para = text.folded[i]
+    rest = para[: d.start] + para[d.end :]
+    return "\n" not in para.strip() and bool(_PUBLICATION_LINE.fullmatch(rest.strip()))
 
 
 def _announced(text: PublishedText, i: int, d: DateMatch) -> bool:
@@ -207,9 +238,20 @@ def _events_own(before: str) -> bool:
 # -- the workshop's date --------------------------------------------------------------------
 
 
-def read_date(text: PublishedText, kind: Kind) -> Reading:
-    """The workshop's date, with how sure kb is, and the candidates to propose."""
-    found = mentions(text)
+def _published(day: str | None) -> list[Mention]:
+    """The page's publication date from its markup (a web page's metadata), as another
+    event's date: a workshop comes before it."""
+    if not day:
+        return []
+    y, m, d = (int(part) for part in day.split("-"))
+    match = DateMatch(0, 0, day, y, m, d)
+    return [Mention(-1, match, day, OTHER, _(PUBLICATION), LATER)]
+
+
+def read_date(text: PublishedText, kind: Kind, published: str | None = None) -> Reading:
+    """The workshop's date, with how sure kb is, and the candidates to propose.
+    ``published``: the page's publication date, when its markup gives it."""
+    found = mentions(text) + _published(published)
     if kind.name != WORKSHOP:
         own = _own_date(text, found, kind)
         return Reading(
@@ -298,6 +340,11 @@ def _year(
         note = _("{phrase!r} gives no year, and no other date of the text does")
         return None, NONE, note.format(phrase=m.phrase)
     others.sort(key=lambda r: (abs(r.para - m.para), abs(r.date.start - m.date.start)))
+    published = [r for r in others if r.why == _(PUBLICATION)]
+    if published:  # "le 1er février dernier", in a page published on 10.03.2025
+        year = _year_beside(published[0], m)
+        note = _('the year is taken from the publication date "{phrase}"')
+        return year, INFERRED, note.format(phrase=published[0].phrase)
     years = {_year_beside(r, m) for r in others}
     year = _year_beside(others[0], m)
     if len(years) > 1:
@@ -370,20 +417,44 @@ _OWN_DATE = {
 }
 
 
+_OWN_DATE_ANY = (
+    N_("the text's own date, in the title"),
+    N_("the text's own date, the first words of the text"),
+)
+# A news item or a press article is dated by its publication.
+_DATED_BY_PUBLICATION = ("news", "press")
+
+
 def _own_date(text: PublishedText, found: list[Mention], kind: Kind) -> tuple[Candidate, ...]:
     """A text of another kind: its own date (in its title, or the date its first
-    paragraph opens with), to propose if the person imports it anyway."""
+    paragraph opens with; for a news item or a press article, its publication date)."""
     if kind.name == "newsletter" or text.title_at is None:
         return ()
-    opening = (text.title_at + 1, text.title_at + 2)
+    # The text opens after the title, past a publication line and share links.
+    after = range(text.title_at + 1, len(text.paras))
+    opening = [i for i in after if not _PAGE_CHROME.match(text.folded[i])][:2]
+    whys = _OWN_DATE.get(kind.name, _OWN_DATE_ANY)
     for m in found:
         if m.date.year is None or not m.date.valid or m.role == OTHER:
             continue
         if m.para == text.title_at:
-            why = _OWN_DATE[kind.name][0]
+            why = whys[0]
         elif m.para in opening and _DATE_FIRST.match(text.folded[m.para][: m.date.start]):
-            why = _OWN_DATE[kind.name][1]
+            why = whys[1]
         else:
             continue
         return (Candidate(m.date.on(m.date.year).isoformat(), m.phrase, _(why)),)
+    if kind.name in _DATED_BY_PUBLICATION:
+        for m in found:
+            if m.date.year is not None and m.date.valid and m.why == _(PUBLICATION):
+                day = m.date.on(m.date.year).isoformat()
+                return (Candidate(day, m.phrase, _("its publication date")),)
     return ()
+
+
+def own_date(text: PublishedText, kind: Kind, published: str | None = None) -> Reading:
+    """The date of a text the person says is of another kind: its own (found), else none."""
+    own = _own_date(text, mentions(text) + _published(published), kind)
+    if not own:
+        return Reading(note=_("no date of its own in the title or its first words"))
+    return Reading(own[0].value, FOUND, own[0].phrase, None, own)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kb.recaps.vocab import Vocabulary
 from kb.search.filters import Filters
@@ -30,6 +30,9 @@ class Facets:
     actions: list[Facet]
     years: list[Facet]
     total: int  # recaps that pass every filter
+    # The kinds of texts (kb.recaps.recap.KINDS), listed when there are several or one is
+    # chosen: a knowledge base of workshop recaps only shows none.
+    kinds: list[Facet] = field(default_factory=list)
 
 
 def facets(
@@ -48,8 +51,9 @@ def facets(
     basins: Counter[str] = Counter()
     actions: Counter[str] = Counter()
     years: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
     total = 0
-    for recap_id, basin, date in conn.execute("SELECT id, basin, date FROM recaps"):
+    for recap_id, basin, date, kind in conn.execute("SELECT id, basin, date, kind FROM recaps"):
         if among is not None and recap_id not in among:
             continue
         in_basin = not filters.basin or basin == filters.basin
@@ -57,6 +61,10 @@ def facets(
         in_dates = (not filters.since or date >= filters.since) and (
             not filters.until or date <= filters.until
         )
+        if in_basin and in_action and in_dates:
+            kinds[kind] += 1
+        if filters.kind and kind != filters.kind:
+            continue
         if in_action and in_dates:
             basins[basin] += 1
         if in_basin and in_dates:
@@ -81,7 +89,33 @@ def facets(
             for year in sorted({*years, *filter(None, [chosen_year])}, reverse=True)
         ],
         total=total,
+        kinds=_kinds(kinds, filters.kind),
     )
+
+
+def _kinds(counts: Counter[str], chosen: str | None) -> list[Facet]:
+    from kb.recaps.recap import KINDS
+
+    if len(counts) < 2 and not chosen:
+        return []
+    return [
+        Facet(kind, KIND_FR[kind], counts[kind], kind == chosen)
+        for kind in KINDS
+        if counts[kind] or kind == chosen
+    ]
+
+
+# The kinds as the (French) web pages name them.
+KIND_FR = {
+    "workshop": "Atelier du Changement",
+    "concertation": "Concertation",
+    "report": "Rapport d'activités",
+    "colloquium": "Colloque",
+    "news": "Actualité",
+    "presentation": "Page de présentation",
+    "press": "Article de presse",
+    "newsletter": "Newsletter",
+}
 
 
 def _year(filters: Filters) -> str | None:

@@ -16,6 +16,7 @@ class Filters(NamedTuple):
     action: str | None = None
     since: str | None = None
     until: str | None = None
+    kind: str | None = None  # workshop, concertation… (kb.recaps.recap.KINDS)
 
 
 def make_filters(
@@ -26,6 +27,7 @@ def make_filters(
     since: str | None = None,
     until: str | None = None,
     year: int | None = None,
+    kind: str | None = None,
 ) -> Filters:
     """Check and resolve filter options as the user typed them."""
     start = parse_day(since, "--since", end=False) if since else None
@@ -40,7 +42,22 @@ def make_filters(
         action=vocab.resolve_action(action) if action else None,
         since=start,
         until=stop,
+        kind=check_kind(kind) if kind else None,
     )
+
+
+def check_kind(text: str, option: str = "--kind") -> str:
+    """A kind of text as typed (any case): one of kb.recaps.recap.KINDS."""
+    from kb.recaps.recap import KINDS
+
+    kind = text.strip().lower()
+    if kind not in KINDS:
+        raise UsageError(
+            _("{option} {text!r}: expected one of {kinds}").format(
+                option=option, text=text, kinds=", ".join(KINDS)
+            )
+        )
+    return kind
 
 
 def parse_day(text: str, option: str, *, end: bool) -> str:
@@ -81,6 +98,9 @@ def where_clause(filters: Filters, alias: str = "r") -> tuple[str, list[Any]]:
             f"EXISTS (SELECT 1 FROM recap_actions a WHERE a.recap_id = {alias}.id AND a.action = ?)"
         )
         params.append(filters.action)
+    if filters.kind:
+        clauses.append(f"{alias}.kind = ?")
+        params.append(filters.kind)
     if filters.since:
         clauses.append(f"{alias}.date >= ?")
         params.append(filters.since)

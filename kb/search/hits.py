@@ -34,6 +34,7 @@ class RecapHit:
     meaning: float | None = None
     near: list[str] = field(default_factory=list)
     words: bool = True  # found by the query's words (False: by meaning alone)
+    kind: str = "workshop"  # kb.recaps.recap.KINDS
 
 
 def strip_marks(text: str) -> str:

@@ -12,7 +12,7 @@ from kb.i18n import _, ngettext, number
 from kb.search.filters import Filters, where_clause
 from kb.text.fold import close_matches
 
-_LIST_COLUMNS = "id, date, basin, title, edition, participants, actions, path"
+_LIST_COLUMNS = "id, date, basin, kind, title, edition, participants, actions, path"
 
 
 def list_recaps(

@@ -190,7 +190,7 @@ def _hits(
     recaps = {
         row["id"]: row
         for row in conn.execute(
-            f"SELECT id, date, basin, path, title FROM recaps WHERE id IN ({slots})",
+            f"SELECT id, date, basin, path, title, kind FROM recaps WHERE id IN ({slots})",
             [n.recap_id for n in found],
         )
     }
@@ -198,7 +198,14 @@ def _hits(
     for near in found:
         row = recaps[near.recap_id]
         hit = RecapHit(
-            row["id"], row["date"], row["basin"], row["title"], row["path"], 0.0, meaning=near.score
+            row["id"],
+            row["date"],
+            row["basin"],
+            row["title"],
+            row["path"],
+            0.0,
+            meaning=near.score,
+            kind=row["kind"],
         )
         hit.words = False
         section = conn.execute(

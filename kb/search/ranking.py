@@ -166,6 +166,7 @@ def _merge(options: Filters, inline: Filters) -> Filters:
         action=options.action or inline.action,
         since=max(since) if since else None,
         until=min(until) if until else None,
+        kind=options.kind,
     )
 
 
@@ -222,7 +223,7 @@ class _Query:
     def _by_bm25(self, match: str, limit: int, skip: Sequence[int] = ()) -> list[sqlite3.Row]:
         where, params = where_clause(self.filters)
         unseen = f" AND {{}} NOT IN ({','.join('?' * len(skip))})" if skip else ""
-        columns = "r.n, r.id, r.date, r.basin, r.path, r.title"
+        columns = "r.n, r.id, r.date, r.basin, r.path, r.title, r.kind"
         rank = fts.RANK
         if not where:
             # The best rows of the FTS table first, then their recaps: joining every
@@ -304,6 +305,7 @@ class _Query:
                 mark(row["title"], matcher),
                 row["path"],
                 -row["rank"],
+                kind=row["kind"],
             )
             for row in rows
         }

@@ -24,20 +24,26 @@ def search(
     title = f"highlight(recaps_fr, 0, '{MARK_START}', '{MARK_END}') AS title"
     if where:
         sql = (
-            f"SELECT r.id, r.date, r.basin, r.path, f.rank AS rank, {title}"
+            f"SELECT r.id, r.date, r.basin, r.path, r.kind, f.rank AS rank, {title}"
             " FROM recaps_fr f JOIN recaps r ON r.n = f.rowid"
             f" WHERE recaps_fr MATCH ?{where} ORDER BY f.rank LIMIT ?"
         )
     else:  # the best FTS rows first, then their recaps (see kb.search.ranking)
         sql = (
-            "SELECT r.id, r.date, r.basin, r.path, f.rank AS rank, f.title FROM"
+            "SELECT r.id, r.date, r.basin, r.path, r.kind, f.rank AS rank, f.title FROM"
             f" (SELECT rowid, rank, {title} FROM recaps_fr WHERE recaps_fr MATCH ?"
             " ORDER BY rank LIMIT ?) f JOIN recaps r ON r.n = f.rowid ORDER BY f.rank"
         )
     rows = _run(conn, sql, [text, *params, limit])
     hits = {
         row["id"]: RecapHit(
-            row["id"], row["date"], row["basin"], row["title"], row["path"], -row["rank"]
+            row["id"],
+            row["date"],
+            row["basin"],
+            row["title"],
+            row["path"],
+            -row["rank"],
+            kind=row["kind"],
         )
         for row in rows
     }

@@ -32,6 +32,7 @@ JSON_KEYS = (
     "id",
     "date",
     "basin",
+    "kind",
     "title",
     "edition",
     "participants",
@@ -44,13 +45,14 @@ JSON_KEYS = (
     "next_meeting",
     "next_meeting_place",
     "source",
+    "published",
 )
 LIST_SEPARATOR = "; "
 LISTS = ("team", "support_group", "actions", "tags")
 
 _COLUMNS = (
     "id, date, basin, title, edition, participants, team, support_group, actions, tags,"
-    " next_meeting, next_meeting_place, source, path"
+    " next_meeting, next_meeting_place, source, kind, published, path"
 )
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})([ \t])")

@@ -29,7 +29,7 @@ from kb.search.filters import Filters
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The parameters of each page, in the order a file's name gives them.
 PARAMETERS = {
-    "/": ("basin", "action", "year"),
+    "/": ("basin", "action", "year", "kind"),
     "/timeline": ("basin", "action"),
     "/agenda": ("basin",),
     "/agenda.ics": ("basin",),
@@ -115,6 +115,7 @@ def _filters(params: Mapping[str, str]) -> Filters:
         action=params.get("action"),
         since=f"{year}-01-01" if year else None,
         until=f"{year}-12-31" if year else None,
+        kind=params.get("kind"),
     )
 
 

@@ -66,7 +66,9 @@ def agenda(
     start = filters.since or (None if past else today.isoformat())
     meetings = [
         m
-        for m in announced_meetings(recap_rows(conn, filters.basin), today)
+        for m in announced_meetings(
+            [r for r in recap_rows(conn, filters.basin) if r["kind"] == "workshop"], today
+        )
         if (start is None or m.date >= start) and (not filters.until or m.date <= filters.until)
     ]
     ahead = sorted((m for m in meetings if m.date >= today.isoformat()), key=_when)

@@ -44,8 +44,9 @@ CLOSING = (
 
 
 _RECAP_COLUMNS = (
-    "id, date, basin, title, edition, participants, team, next_meeting, next_meeting_place"
+    "id, date, basin, kind, title, edition, participants, team, next_meeting, next_meeting_place"
 )
+WORKSHOP = "workshop"  # kb.recaps.recap.WORKSHOP
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Entry:
     announced_by: str | None = None
     editions: list[int] = field(default_factory=list)
     passages: list[Passage] | None = None  # only when following an action
+    recap_kind: str | None = None  # a recap's kind of text (workshop, concertation…)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -106,6 +108,7 @@ class Entry:
             "place": self.place,
             "announced_by": self.announced_by,
             "editions": self.editions,
+            "recap_kind": self.recap_kind,
             # An announced meeting's state, as kb agenda and kb basins say it.
             "status": self.kind if self.date is not None and self.id is None else None,
         }
@@ -132,6 +135,8 @@ def timeline(
     what it says about the action.
     """
     recaps = recap_rows(conn, filters.basin)
+    # Editions, announced meetings and missing recaps are the workshops'.
+    workshops = [row for row in recaps if row["kind"] == WORKSHOP]
     sections = _sections(conn, filters.basin)
 
     def shown(day: str) -> bool:
@@ -145,15 +150,17 @@ def timeline(
     for row in recaps:
         if not shown(row["date"]) or (linked is not None and row["id"] not in linked):
             continue
+        if filters.kind and row["kind"] != filters.kind:
+            continue
         entry = _recap_entry(row, sections.get(row["id"], []))
         if action is not None and linked is not None:
             entry.passages = _passages(action, sections.get(row["id"], []), linked[row["id"]])
         keyed.append(((row["date"], 1, _order(vocab, row["basin"])), entry))
-    if action is None:
-        for entry in announced(recaps, today):
+    if action is None and filters.kind in (None, WORKSHOP):
+        for entry in announced(workshops, today):
             if entry.date is not None and shown(entry.date):
                 keyed.append(((entry.date, 1, _order(vocab, entry.basin)), entry))
-        for entry, after, before in _gaps(recaps):
+        for entry, after, before in _gaps(workshops):
             if shown(after) and shown(before):  # just before the recap that follows it
                 keyed.append(((before, 0, _order(vocab, entry.basin)), entry))
     keyed.sort(key=lambda pair: pair[0])
@@ -202,6 +209,7 @@ def _recap_entry(row: sqlite3.Row, sections: Sequence[Section]) -> Entry:
         title=row["title"],
         edition=row["edition"],
         participants=row["participants"],
+        recap_kind=row["kind"],
         sections=[
             Outline(s.position, s.heading, " ".join(s.text.split()[:OPENING_WORDS]))
             for s in sections

@@ -22,7 +22,8 @@ def basins_summary(
     the meetings announced that took place with no recap (the agenda's ``missing``)."""
     by_basin: dict[str, list[sqlite3.Row]] = defaultdict(list)
     for row in recap_rows(conn, None):
-        by_basin[row["basin"]].append(row)
+        if row["kind"] == "workshop":  # editions and participants are the workshops'
+            by_basin[row["basin"]].append(row)
     out = []
     for basin in vocab.basins:
         rows = by_basin.get(basin.slug, [])

@@ -40,8 +40,9 @@ from kb.config import Location, leads_out
 from kb.errors import KbError, NotFoundError, UsageError
 from kb.i18n import _, language
 from kb.index.fresh import answer
+from kb.recaps.recap import KINDS
 from kb.recaps.vocab import Vocabulary
-from kb.search.facets import Facets, facets
+from kb.search.facets import KIND_FR, Facets, facets
 from kb.search.filters import Filters
 from kb.search.hits import MARK_END, MARK_START, RecapHit
 from kb.search.query import MAX_QUERY
@@ -96,7 +97,7 @@ def environment(*folders: str) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["marked"] = marked
-    env.globals.update(link=link, csp=None, downloads=None)
+    env.globals.update(link=link, csp=None, downloads=None, kind_names=KIND_FR)
     return env
 
 
@@ -181,7 +182,11 @@ def _results(conn: sqlite3.Connection, vocab: Vocabulary, query: str, filters: F
 
 def home_page(found: Results) -> dict[str, Any]:
     """home.html's context (beside ``vocab``) for these results."""
-    chosen = {"basin": found.filters.basin, "action": found.filters.action}
+    chosen = {
+        "basin": found.filters.basin,
+        "action": found.filters.action,
+        "kind": found.filters.kind,
+    }
     year = next((f.value for f in found.facets.years if f.selected), None)
     return {
         "query": found.query,
@@ -376,6 +381,9 @@ def _filters(
     basin = params.get("basin", "").strip() or None
     slug_action = (params.get("action", "").strip() or None) if action else None
     year_text = params.get("year", "").strip() if year else ""
+    kind = params.get("kind", "").strip() or None
+    if kind is not None and kind not in KINDS:
+        raise BadParameter("kind", kind, ", ".join(KINDS))
     try:
         basin = vocab.resolve_basin(basin) if basin else None
     except KbError:
@@ -385,11 +393,15 @@ def _filters(
     except KbError:
         raise BadParameter("action", slug_action or "") from None
     if not year_text:
-        return Filters(basin=basin, action=slug_action)
+        return Filters(basin=basin, action=slug_action, kind=kind)
     if not (year_text.isdigit() and len(year_text) == 4 and 1900 <= int(year_text) <= 2999):
         raise BadParameter("year", year_text)
     return Filters(
-        basin=basin, action=slug_action, since=f"{year_text}-01-01", until=f"{year_text}-12-31"
+        basin=basin,
+        action=slug_action,
+        since=f"{year_text}-01-01",
+        until=f"{year_text}-12-31",
+        kind=kind,
     )
 
 

@@ -174,7 +174,7 @@ def test_a_text_without_a_date_asks_for_date_and_writes_nothing(
         assert "no date found" in result.stderr and "pass --date YYYY-MM-DD" in result.stderr
         assert list(empty_kb.iterdir()) == []
     bare = tmp_path / "nu.txt"
-    bare.write_text("Un texte\n\nsans rien.\n")
+    bare.write_text("Un atelier\n\nsans rien.\n")
     result = run("add", "--from-text", str(bare), "--yes")
     assert "no date or basin found" in result.stderr
     assert "pass --date YYYY-MM-DD and --basin BASIN" in result.stderr

@@ -17,7 +17,7 @@ from tests.conftest import Run
 from tests.recaps.test_published_texts import EXPECTED, PUBLISHED
 from tests.test_add import snapshot
 
-OPTIONS = {"--date": "--date YYYY-MM-DD", "--basin": "--basin BASIN"}
+OPTIONS = {"--date": "--date YYYY-MM-DD", "--basin": "--basin BASIN", "--kind": "--kind "}
 READ_AS_1252 = "not UTF-8; read as Windows-1252."
 NOTE = re.compile(r"^(?:date|basin) \S+: ")
 
@@ -71,6 +71,8 @@ def test_yes_writes_what_is_sure_and_refuses_the_rest_in_one_line(
         named = entry["yes_refusal"].split()
         for option, shown in OPTIONS.items():
             assert (shown in line) == (option in named), line
+        if "--kind" in named:  # what it looks like, and the option that imports it as that
+            assert f"pass --kind {entry['kind']};" in line and "this looks like" in line
         assert snapshot(empty_kb) == before
 
 
@@ -82,17 +84,30 @@ def test_the_options_a_refusal_names_are_enough(
     empty_kb: Path, run: Run, entry: dict[str, Any]
 ) -> None:
     extra = []
-    if "--date" in entry["yes_refusal"]:
+    needed = entry["yes_refusal"]
+    if "--kind" in needed:
+        # --date and --basin alone never make it a workshop recap
+        refused = add_yes(run, entry, "file", "--date", "2025-01-09", "--basin", "nord")
+        assert refused.exit_code == 2 and "pass --kind" in refused.stderr
+        extra += ["--kind", entry["kind"]]
+        needed = entry["as_kind_refusal"] or ""
+        if needed:
+            refused = add_yes(run, entry, "file", *extra)
+            assert refused.exit_code == 2 and "--kind" not in refused.stderr
+            for option, shown in OPTIONS.items():
+                assert (shown in refused.stderr) == (option in needed.split()), refused.stderr
+    if "--date" in needed:
         extra += ["--date", entry["date_candidate"] or "2025-01-09"]
-    if "--basin" in entry["yes_refusal"]:
+    if "--basin" in needed:
         extra += ["--basin", entry["basin_candidate"] or "nord"]
     result = add_yes(run, entry, "file", *extra)
     assert result.exit_code == 0, result.stderr
     [written] = [p for p in empty_kb.iterdir() if p.suffix == ".md"]
     recap = parse_recap(written.read_bytes(), written.name, defaults())
-    if entry["kind"] != "workshop":  # imported as told: no number of another event's
+    assert recap.kind == entry["kind"]
+    if entry["kind"] != "workshop":  # imported as what it is: no number of another event's
+        assert written.name.startswith(f"{entry['kind']}-")
         assert (recap.edition, recap.participants, recap.next_meeting) == (None, None, None)
-        assert "This looks like" in result.stderr
 
 
 def test_crlf_on_standard_input_gives_the_same_recap_as_the_file(empty_kb: Path, run: Run) -> None:
@@ -165,28 +180,26 @@ def test_at_a_terminal_a_text_of_another_kind_is_imported_only_if_told(
     result = run("add", "--from-text", text, input="\n")
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "This looks like a concertation recap, not an Atelier du Changement: the title says "
+        "This looks like a concertation report, not an Atelier du Changement: the title says "
         '"Retour sur la Concertation thématique'
     )
-    assert "Import it anyway as an Atelier du Changement recap? [y/N]" in result.stderr
+    assert "Import it as a concertation report? [y/N]" in result.stderr
     assert "Nothing written." in result.stderr and list(empty_kb.iterdir()) == []
-    result = run("add", "--from-text", text, input="y\n\n\ny\n")
+    result = run("add", "--from-text", text, input="y\ny\n")
     assert result.exit_code == 0, result.stderr
-    assert '1. 2025-03-25  "du 25 mars 2025" (the concertation\'s own date, in the title)' in (
-        result.stderr
-    )
-    assert '1. centre-ouest  "Bassin Centre-Ouest" (named in the text)' in result.stderr
-    assert ids(run) == ["2025-03-25-centre-ouest"]
+    # its own date and basin are found: nothing more to ask
+    assert "Date of the workshop" not in result.stderr
+    assert ids(run) == ["concertation-2025-03-25-centre-ouest"]
 
 
 def test_at_a_terminal_a_report_without_a_date_of_its_own_asks_one(
     empty_kb: Path, run: Run, terminal: None
 ) -> None:
     text = str(PUBLISHED / "rapport-activites-2024.txt")
-    result = run("add", "--from-text", text, input="y\n2024-12-19\n\ny\n")
+    result = run("add", "--from-text", text, input="y\n2024-12-19\ny\n")
     assert result.exit_code == 0, result.stderr
-    assert "Date of the workshop (2025-02-20 or 20/02/2025)" in result.stderr
-    assert ids(run) == ["2024-12-19-nord-est"]
+    assert "Date of the text (2025-02-20 or 20/02/2025)" in result.stderr
+    assert ids(run) == ["report-2024-12-19-nord-est"]
 
 
 def test_a_web_page_of_a_workshop_already_there_is_recognised(kb_dir: Path, run: Run) -> None:

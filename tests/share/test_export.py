@@ -60,6 +60,7 @@ def test_jsonl_has_what_list_json_has_and_the_rest(kb_dir: Path, run: Run) -> No
         "next_meeting",
         "next_meeting_place",
         "source",
+        "published",
     }
     assert objects[1]["team"][:2] == ["Esthéra", "Anaïs"]
 
