@@ -26,6 +26,8 @@ from pathlib import Path
 
 import yaml
 
+from kb.recaps.dates import MONTH_NAMES as MONTHS
+
 HERE = Path(__file__).resolve().parent
 JUDGED = HERE / "meaning.yml"
 SEED = 22
@@ -90,20 +92,6 @@ ORGS = [
     "Service de santé mentale",
     "Centre de jour",
     "Antenne locale",
-]
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 ]
 
 

@@ -75,14 +75,23 @@ def configurations() -> list[tuple[str, Features]]:
 @contextmanager
 def bundled_index() -> Iterator[tuple[sqlite3.Connection, Vocabulary]]:
     """The bundled recaps, indexed in a temporary file (the repository is not written)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        loc = locate(RECAPS, Path(tmp) / "index.sqlite")
-        sync(loc)
-        conn = connect(loc.db)
-        try:
-            yield conn, vocabulary(conn)
-        finally:
-            conn.close()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        indexed(RECAPS, Path(tmp) / "index.sqlite") as opened,
+    ):
+        yield opened
+
+
+@contextmanager
+def indexed(folder: Path, db: Path) -> Iterator[tuple[sqlite3.Connection, Vocabulary]]:
+    """``folder`` synced into the index ``db``, opened, with its vocabulary."""
+    loc = locate(folder, db)
+    sync(loc)
+    conn = connect(loc.db)
+    try:
+        yield conn, vocabulary(conn)
+    finally:
+        conn.close()
 
 
 def ranked(

@@ -23,13 +23,11 @@ from typing import Any
 
 import yaml
 
-from kb.config import locate
-from kb.index.schema import connect, vocabulary
-from kb.index.sync import sync
 from kb.recaps.vocab import Vocabulary
 from kb.search.query import Features
 from kb.search.ranking import search
 from tests.search.relevance.distractors import generate
+from tests.search.relevance.evaluate import indexed
 
 HERE = Path(__file__).resolve().parent
 JUDGED = HERE / "meaning.yml"
@@ -80,14 +78,8 @@ def mixed_folder(n: int = DISTRACTORS) -> Iterator[Path]:
 @contextmanager
 def mixed_index(n: int = DISTRACTORS) -> Iterator[tuple[sqlite3.Connection, Vocabulary]]:
     """The bundled recaps and ``n`` distractors, indexed in a temporary file."""
-    with mixed_folder(n) as folder:
-        loc = locate(folder, folder.parent / "index.sqlite")
-        sync(loc)
-        conn = connect(loc.db)
-        try:
-            yield conn, vocabulary(conn)
-        finally:
-            conn.close()
+    with mixed_folder(n) as folder, indexed(folder, folder.parent / "index.sqlite") as opened:
+        yield opened
 
 
 def ranked(
