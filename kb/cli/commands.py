@@ -1,7 +1,9 @@
-"""What each reading command does, with plain arguments: locate, sync, query, render.
+"""What each reading command does, with plain arguments: ask the knowledge base, render.
 
-The typer app (kb/cli/app.py) calls these with the options it read. Each returns the exit
-status; a KbError goes up to the caller, which reports it with :func:`fail`.
+The typer app (kb/cli/app.py) calls these with the options it read. Each opens the
+knowledge base (kb.base's KnowledgeBase), asks it one question and hands the answer to
+render; each returns the exit status; a KbError goes up to the caller, which reports it
+with :func:`fail`.
 """
 
 from __future__ import annotations
@@ -9,15 +11,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from kb.cli import render
 from kb.errors import ConfigError, KbError, UsageError
 from kb.i18n import _, ngettext, number
 
 if TYPE_CHECKING:
-    from kb.config import Location
-    from kb.recaps.vocab import Vocabulary
+    from kb.base import KnowledgeBase
     from kb.timeline.agenda import Meeting
 
 PathArg = str | os.PathLike[str] | None
@@ -61,47 +62,24 @@ def guarded(call: Callable[[], int]) -> int:
         )
 
 
-T = TypeVar("T")
-# What a reading command asks the index: (knowledge base, connection, vocabulary) -> answer
-Work = Callable[["Location", sqlite3.Connection, "Vocabulary"], T]
+def knowledge_base(kb_dir: PathArg, db: PathArg) -> KnowledgeBase:
+    """The knowledge base the options name, which says on stderr what each sync has to
+    say (notes on the index, invalid files skipped) and shows a progress bar while a long
+    sync runs: every command."""
+    from kb.base import KnowledgeBase
 
+    def told(notes: list[str], problems: list[str]) -> None:
+        for line in notes:
+            render.note(line)
+        render.warnings(problems)
 
-def _answer(kb_dir: PathArg, db: PathArg, work: Work[T]) -> tuple[Location, Vocabulary, T]:
-    """Locate the knowledge base, make sure its index is up to date with the folder
-    (kb.index.fresh), report invalid files, and answer: every reading command."""
-    from kb.config import locate
-    from kb.index.fresh import answer
-
-    loc = locate(kb_dir, db)
-    done = answer(
-        loc,
-        lambda conn, vocab: work(loc, conn, vocab),
-        progress=lambda: render.progress(_("Indexing")),
+    return KnowledgeBase.open(
+        kb_dir, db, told=told, progress=lambda: render.progress(_("Indexing"))
     )
-    for line in done.notes:
-        render.note(line)
-    render.warnings(done.problems)
-    return loc, done.vocab, done.value
-
-
-def _filters(vocab: Vocabulary, **options: Any) -> Any:
-    from kb.search.filters import make_filters
-
-    return make_filters(vocab, **options)
 
 
 def index(*, rebuild: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    from kb.config import locate
-    from kb.index.fresh import placed, rebuilt
-    from kb.index.sync import sync
-
-    loc = locate(kb_dir, db)
-    for line in placed(loc):
-        render.note(line)
-    with render.progress(_("Indexing")) as progress:
-        report = sync(loc, rebuild=rebuild, progress=progress)
-    for line in rebuilt(loc, report.rebuilt):
-        render.note(line)
+    report = knowledge_base(kb_dir, db).index(rebuild=rebuild)
     render.sync_summary(report)
     return 1 if report.invalid else 0
 
@@ -123,44 +101,34 @@ def search(
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
-    from kb.search.ranking import Outcome
-    from kb.search.ranking import search as french_search
-    from kb.search.raw import search as raw_search
-
     query = " ".join(words)
-
-    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> Outcome:
-        filters = _filters(
-            vocab, basin=basin, action=action, since=since, until=until, year=year, kind=kind
-        )
-        if raw:
-            return Outcome(raw_search(conn, query, filters=filters, limit=limit))
-        return french_search(
-            conn,
-            query,
-            vocab=vocab,
-            filters=filters,
-            limit=limit,
-            meaning=not words_only,
-            scores=json,
-        )
-
-    loc, vocab, outcome = _answer(kb_dir, db, work)
+    kb = knowledge_base(kb_dir, db)
+    outcome = kb.search(
+        query,
+        basin=basin,
+        action=action,
+        since=since,
+        until=until,
+        year=year,
+        kind=kind,
+        limit=limit,
+        raw=raw,
+        meaning=not words_only,
+        scores=json,
+    )
     hits = outcome.hits
     for hit in hits:
-        hit.path = loc.shown(hit.path)
+        hit.path = kb.loc.shown(hit.path)
     if json:
         render.search_notes(outcome.notes, to_stderr=True)
         render.search_json(hits)
         return 0
     numbered = render.on_terminal()  # kb show N takes the Nth recap the reader saw
     if numbered:
-        from kb.search.last import save
-
-        save(loc.index_file, query, [hit.id for hit in hits])
+        kb.remember(query, [hit.id for hit in hits])
     with render.paged(not no_pager):
         render.search_notes(outcome.notes, to_stderr=False)
-        render.search_results(hits, vocab, query, limit=limit, numbered=numbered)
+        render.search_results(hits, kb.vocab, query, limit=limit, numbered=numbered)
     return 0
 
 
@@ -177,22 +145,15 @@ def list_(
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
-    from kb.search.lookup import list_recaps
-
-    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[dict[str, Any]]:
-        filters = _filters(
-            vocab, basin=basin, action=action, since=since, until=until, year=year, kind=kind
-        )
-        return list_recaps(conn, filters=filters)
-
-    loc, vocab, rows = _answer(kb_dir, db, work)
+    kb = knowledge_base(kb_dir, db)
+    rows = kb.recaps(basin=basin, action=action, year=year, since=since, until=until, kind=kind)
     for row in rows:
-        row["path"] = loc.shown(row["path"])
+        row["path"] = kb.loc.shown(row["path"])
     if json:
         render.as_json(rows)
         return 0
     with render.paged(not no_pager):
-        render.recap_table(rows, vocab)
+        render.recap_table(rows, kb.vocab)
     return 0
 
 
@@ -204,35 +165,22 @@ def show(
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
-    from kb.search.lookup import find_recap
-
-    def work(
-        loc: Location, conn: sqlite3.Connection, vocab: Vocabulary
-    ) -> tuple[dict[str, Any], str, list[Any]]:
-        meta = find_recap(conn, loc, ref)
-        text = _read(os.path.join(loc.folder, meta["path"]))
-        return meta, text, [] if raw else _related(conn, meta["id"], SEE_ALSO)
-
-    loc, vocab, (meta, text, related) = _answer(kb_dir, db, work)
-    meta["path"] = loc.shown(meta["path"])
+    kb = knowledge_base(kb_dir, db)
+    meta, text, related = kb.recap(ref, text=True, related=0 if raw else SEE_ALSO)
+    assert text is not None
+    meta["path"] = kb.loc.shown(meta["path"])
     with render.paged(not no_pager):
         if raw:
             render.raw(text)
             return 0
         from kb.recaps.recap import body_of
 
-        render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), vocab)
-        render.see_also(related, vocab)
+        render.recap(meta, body_of(text.removeprefix("\ufeff").replace("\r\n", "\n")), kb.vocab)
+        render.see_also(related, kb.vocab)
     return 0
 
 
 SEE_ALSO = 3  # related sections under a recap shown (kb similar shows more)
-
-
-def _related(conn: sqlite3.Connection, recap_id: str, limit: int) -> list[Any]:
-    from kb.search.meaning import related
-
-    return related(conn, recap_id, limit)
 
 
 def similar(
@@ -244,41 +192,23 @@ def similar(
     db: PathArg = None,
 ) -> int:
     """The sections of other recaps that speak of what this one's do."""
-    from kb.search.lookup import find_recap
-
-    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Any]:
-        meta = find_recap(conn, loc, ref)
-        return _related(conn, meta["id"], limit)
-
-    loc, vocab, found = _answer(kb_dir, db, work)
-    found = [r._replace(path=loc.shown(r.path)) for r in found]
+    kb = knowledge_base(kb_dir, db)
+    found = [r._replace(path=kb.loc.shown(r.path)) for r in kb.similar(ref, limit=limit)]
     if json:
         render.as_json([r._asdict() for r in found])
         return 0
-    render.see_also(found, vocab, heading=False)
+    render.see_also(found, kb.vocab, heading=False)
     return 0
 
 
 def open_(ref: str, *, kb_dir: PathArg = None, db: PathArg = None) -> int:
     """Run $VISUAL or $EDITOR on a recap's file."""
     from kb.cli.editor import run_editor
-    from kb.search.lookup import find_recap
 
-    loc, _vocab, meta = _answer(kb_dir, db, lambda loc, conn, _vocab: find_recap(conn, loc, ref))
-    status = run_editor(os.path.join(loc.folder, meta["path"]))
+    status = run_editor(knowledge_base(kb_dir, db).path(ref))
     if status:
         raise KbError(_("the editor exited with status {status}").format(status=status))
     return 0
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise KbError(
-            _("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)
-        ) from None
 
 
 def timeline(
@@ -294,61 +224,42 @@ def timeline(
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
-    from kb.config import today
-    from kb.timeline.entries import Entry
-    from kb.timeline.entries import timeline as build_timeline
-
-    day = today()
-
-    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Entry]:
-        filters = _filters(
-            vocab, basin=basin, action=action, since=since, until=until, year=year, kind=kind
-        )
-        return build_timeline(conn, vocab, filters=filters, today=day)
-
-    _loc, vocab, entries = _answer(kb_dir, db, work)
+    kb = knowledge_base(kb_dir, db)
+    _filters, entries = kb.timeline(
+        basin=basin, action=action, since=since, until=until, year=year, kind=kind
+    )
     if json:
         render.as_json([entry.to_dict() for entry in entries])
         return 0
     with render.paged(not no_pager):
-        render.timeline(entries, vocab)
+        render.timeline(entries, kb.vocab)
     return 0
 
 
 def basins(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    from kb.config import today
-    from kb.timeline.summaries import basins_summary
-
-    day = today()
-    _loc, vocab, rows = _answer(
-        kb_dir, db, lambda _loc, conn, vocab: basins_summary(conn, vocab, today=day)
-    )
+    kb = knowledge_base(kb_dir, db)
+    rows = kb.basins()
     if json:
         render.as_json(rows)
     else:
-        render.basins(rows, vocab)
+        render.basins(rows, kb.vocab)
     return 0
 
 
 def actions(
     *, basin: str | None = None, json: bool = False, kb_dir: PathArg = None, db: PathArg = None
 ) -> int:
-    from kb.timeline.summaries import actions_summary
-
-    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[dict[str, Any]]:
-        return actions_summary(conn, vocab, basin=vocab.resolve_basin(basin) if basin else None)
-
-    _loc, vocab, rows = _answer(kb_dir, db, work)
+    kb = knowledge_base(kb_dir, db)
+    rows = kb.actions(basin=basin)
     if json:
         render.as_json(rows)
     else:
-        render.actions(rows, vocab)
+        render.actions(rows, kb.vocab)
     return 0
 
 
 def glossary(*, json: bool = False, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    _loc, vocab, _none = _answer(kb_dir, db, lambda *_args: None)
-    render.glossary(vocab.glossary, json_output=json)
+    render.glossary(knowledge_base(kb_dir, db).glossary(), json_output=json)
     return 0
 
 
@@ -365,43 +276,31 @@ def agenda(
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
-    from kb.config import today
-    from kb.timeline.agenda import agenda as meetings_of
-
     if ics is not None and json:
         raise UsageError(_("--ics and --json: give one (the calendar file, or JSON on stdout)"))
-    day = today()
-
-    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> list[Meeting]:
-        filters = _filters(vocab, basin=basin, since=since, until=until, year=year)
-        return meetings_of(conn, filters=filters, today=day, past=past)
-
-    loc, vocab, meetings = _answer(kb_dir, db, work)
+    kb = knowledge_base(kb_dir, db)
+    day = kb.today()
+    _filters, meetings = kb.agenda(
+        basin=basin, since=since, until=until, year=year, past=past, today=day
+    )
     if ics is not None:
-        return _calendar(loc, vocab, meetings, ics, past=past or since is not None, force=force)
+        return _calendar(kb, meetings, ics, past=past or since is not None, force=force)
     if json:
         render.as_json([meeting.to_dict() for meeting in meetings])
     else:
-        render.agenda(meetings, vocab, today=day, past=past or since is not None)
+        render.agenda(meetings, kb.vocab, today=day, past=past or since is not None)
     return 0
 
 
 def _calendar(
-    loc: Location,
-    vocab: Vocabulary,
+    kb: KnowledgeBase,
     meetings: list[Meeting],
     target: str,
     *,
     past: bool,
     force: bool = False,
 ) -> int:
-    import datetime as dt
-
-    from kb.share.files import check_target
-    from kb.share.ics import calendar
-
-    if target != STDOUT:
-        check_target(target, loc, option="--ics", force=force)
+    kb.check_target(target, option="--ics", force=force)
     if not meetings:
         if past:
             none = _("--ics {file}: no meeting to put in the calendar; nothing written")
@@ -411,8 +310,7 @@ def _calendar(
                 "nothing written"
             )
         raise KbError(none.format(file=target))
-    data = calendar(meetings, vocab, stamp=dt.datetime.now(dt.timezone.utc))
-    _write(target, data, loc, option="--ics", force=force)
+    _write(kb, target, kb.calendar(meetings), option="--ics", force=force)
     if target != STDOUT:
         written = ngettext(
             "{n} meeting written to {file}", "{n} meetings written to {file}", len(meetings)
@@ -422,7 +320,7 @@ def _calendar(
 
 
 def _write(
-    target: str | None, data: bytes, loc: Location, *, option: str, force: bool = False
+    kb: KnowledgeBase, target: str | None, data: bytes, *, option: str, force: bool = False
 ) -> None:
     """An export to its file (atomically), or to stdout as bytes, whole."""
     if target is None or target == STDOUT:
@@ -436,9 +334,7 @@ def _write(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from kb.share.files import write_output
-
-    kept = write_output(target, data, loc, option=option, force=force)
+    kept = kb.write(target, data, option=option, force=force)
     if kept is not None:
         render.note(
             _("{file}: the former file is kept as {backup}").format(file=target, backup=kept)
@@ -458,23 +354,18 @@ def export(
     kb_dir: PathArg = None,
     db: PathArg = None,
 ) -> int:
-    from kb.config import today
-    from kb.share.export import export as make_export
-    from kb.share.export import export_format
-
-    chosen = export_format(fmt, output)
-    day = today()
-
-    def work(loc: Location, conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[bytes, int]:
-        if output not in (None, STDOUT):
-            from kb.share.files import check_target
-
-            check_target(str(output), loc, option="--output", force=force)  # before any work
-        filters = _filters(vocab, basin=basin, action=action, since=since, until=until, year=year)
-        return make_export(conn, loc, vocab, fmt=chosen, filters=filters, today=day)
-
-    loc, _vocab, (data, count) = _answer(kb_dir, db, work)
-    _write(output, data, loc, option="--output", force=force)
+    kb = knowledge_base(kb_dir, db)
+    data, count = kb.export(
+        fmt,
+        output=output,
+        force=force,
+        basin=basin,
+        action=action,
+        since=since,
+        until=until,
+        year=year,
+    )
+    _write(kb, output, data, option="--output", force=force)
     if output not in (None, STDOUT):
         written = ngettext("{n} recap written to {file}", "{n} recaps written to {file}", count)
         render.note(written.format(n=number(count), file=output))
@@ -489,7 +380,9 @@ def serve(
 
     # Synced once first: a knowledge base that cannot be used is said here, in one line,
     # rather than on the first page; invalid files are listed; the first page is quick.
-    loc, _vocab, _none = _answer(kb_dir, db, lambda *_args: None)
+    kb = knowledge_base(kb_dir, db)
+    kb.vocabulary()
+    loc = kb.loc
     app = create_app(loc)
     sock = listen(host, port)
     render.note(

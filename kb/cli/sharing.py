@@ -11,15 +11,19 @@ PathArg = str | os.PathLike[str] | None
 
 
 def site(*, out: str, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    from kb.config import locate, today
+    from kb.base import KnowledgeBase
     from kb.site.build import build
     from kb.site.search import BUNDLE
 
-    loc = locate(kb_dir, db)
-    done, written = build(loc, out, today=today())
-    for line in done.notes:
-        render.note(line)
-    render.warnings(done.problems)
+    heard: list[tuple[list[str], list[str]]] = []  # said once the site is written
+    kb = KnowledgeBase.open(
+        kb_dir, db, told=lambda notes, problems: heard.append((notes, problems))
+    )
+    written = build(kb, out, today=kb.today())
+    for notes, problems in heard:
+        for line in notes:
+            render.note(line)
+        render.warnings(problems)
     bundle = [name for name in written.written if name.startswith(BUNDLE + "/")]
     for name in written.written:
         if not name.startswith(BUNDLE + "/"):
@@ -52,14 +56,13 @@ def site(*, out: str, kb_dir: PathArg = None, db: PathArg = None) -> int:
 
 
 def datasette(*, kb_dir: PathArg = None, db: PathArg = None) -> int:
-    from kb.cli.commands import _answer
-    from kb.share.datasette import metadata
+    from kb.cli.commands import knowledge_base
 
-    loc, vocab, _none = _answer(kb_dir, db, lambda *_args: None)
-    render.as_json(metadata(loc, vocab))
+    kb = knowledge_base(kb_dir, db)
+    render.as_json(kb.datasette())
     render.note(
         _("Then: datasette {index} --metadata metadata.json (docs/sharing.md)").format(
-            index=loc.index_file
+            index=kb.loc.index_file
         )
     )
     return 0
