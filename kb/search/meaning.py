@@ -19,16 +19,14 @@ Each hit gets its meaning score (its nearest passage's cosine) either way.
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from kb.search.filters import Filters, where_clause
 from kb.search.hits import RecapHit, SectionHit
 from kb.text import meaning
-
-if TYPE_CHECKING:
-    import numpy
 
 # Reciprocal rank fusion's constant (the paper's, and Elasticsearch's default).
 RRF_K = 60
@@ -67,64 +65,125 @@ def scan(
     passage's vector to the query's, and each query word to the nearest word of the
     passage's section (weighted by how much each query word says: SIF weights). The
     first sees a passage as a whole, the second finds "dépendance" for "addiction" in a
-    passage about ten other things."""
-    import numpy as np
+    passage about ten other things.
 
+    Without ``among``, only the sections that have one of the query words' nearest words
+    (kb.text.meaning.near) are looked at, found through the index's words: a search
+    reads a few hundred sections, not all, and needs no numpy (its import alone costs
+    more than the rest of a search)."""
     vector = meaning.query_vector(query)
     if vector is None:
         return []
+    asked = Asked(query)
     where, params = where_clause(filters or Filters())
     sql = "SELECT s.recap_id, s.position, v.vector, v.words FROM sections s"
-    sql += " JOIN vectors v ON v.digest = s.digest"
-    if where:
-        sql += f" JOIN recaps r ON r.id = s.recap_id WHERE 1{where}"
+    sql += " JOIN vectors v ON v.digest = s.digest JOIN recaps r ON r.id = s.recap_id"
     if among is not None:  # these recaps only
-        sql += (" AND" if where else " WHERE") + f" s.recap_id IN ({','.join('?' * len(among))})"
-        params.extend(among)
-    rows = conn.execute(sql, params).fetchall()
-    if not rows:
-        return []
+        sql += f" WHERE r.id IN ({','.join('?' * len(among))}){where}"
+        rows = conn.execute(sql, [*among, *params]).fetchall()
+        wanted = None
+    else:
+        numbers = _candidates(conn, asked, where, params)
+        sql += f" WHERE r.n IN ({','.join('?' * len(numbers))}){where}"
+        rows = conn.execute(sql, [*numbers, *params]).fetchall()
+        wanted = asked.nearby
+    best: dict[str, Near] = {}
+    for recap_id, position, value, words in rows:
+        rows_of_words = frozenset(meaning.section_rows(words))
+        if wanted is not None and wanted.isdisjoint(rows_of_words):
+            continue  # none of the query words' nearest words: not close enough
+        closeness = asked.closeness(rows_of_words)
+        passage, whole = _nearest_passage(value, vector)
+        score = (whole + closeness) / 2
+        if recap_id not in best or score > best[recap_id].score:
+            best[recap_id] = Near(recap_id, position, score, passage)
+    return sorted(best.values(), key=lambda n: -n.score)
+
+
+# How many recaps a search by meaning reads at most: those that have the query words'
+# nearest words, the nearest words first (docs/search.md, "How fast").
+CANDIDATES = 500
+
+
+class Asked:
+    """The query's words as the table knows them: each word's row, weight and nearest
+    words, and the cosines computed so far (a word compared once per search)."""
+
+    def __init__(self, query: str) -> None:
+        known = meaning.rows(w.key for w in meaning.words(query))
+        self.words = [(meaning.signed(row), weight, row) for row, weight in known.values()]
+        self.total = sum(weight for _, weight, _ in self.words)
+        self.near = [meaning.near(row) for _, _, row in self.words]
+        self.nearby = {row for rows in self.near for row in rows}
+        self._cosines: list[dict[int, float]] = [{} for _ in self.words]
+
+    def cosine(self, i: int, row: int) -> float:
+        known = self._cosines[i]
+        if row not in known:
+            known[row] = meaning.cosine(self.words[i][0], meaning.signed(row))
+        return known[row]
+
+    def closeness(self, rows: frozenset[int]) -> float:
+        """Each query word's cosine to the nearest of these words, averaged with the
+        query words' weights (0 without words)."""
+        if not rows or not self.total:
+            return 0.0
+        total = 0.0
+        for i, (_, weight, _) in enumerate(self.words):
+            # The nearest of a section's words, when it has one of the query word's
+            # nearest words, is among those (they are the nearest of all it can have).
+            present = next((row for row in self.near[i] if row in rows), None)
+            if present is not None:
+                total += weight * self.cosine(i, present)
+            else:
+                total += weight * max(self.cosine(i, row) for row in rows)
+        return total / self.total
+
+    def expansions(self) -> list[tuple[float, int]]:
+        """(what it adds to the closeness, row) for each nearest word of the query's
+        words, the most first."""
+        share: dict[int, float] = {}
+        for i, (_, weight, _) in enumerate(self.words):
+            for row in self.near[i]:
+                value = weight / self.total * self.cosine(i, row)
+                share[row] = max(share.get(row, 0.0), value)
+        return sorted(((v, r) for r, v in share.items()), key=lambda vr: (-vr[0], vr[1]))
+
+
+def _candidates(
+    conn: sqlite3.Connection, asked: Asked, where: str, params: list[object]
+) -> list[int]:
+    """The recaps (rowids) that have the query words' nearest words, through the index's
+    words (FTS5), the words that say most first, until CANDIDATES recaps."""
+    expansions = asked.expansions()
+    spelled = meaning.spelled(row for _, row in expansions)
+    sql = (
+        "SELECT r.n FROM recaps r WHERE r.n IN"
+        f" (SELECT rowid FROM recaps_fr WHERE recaps_fr MATCH ?){where} LIMIT ?"
+    )
+    found: dict[int, None] = {}
+    for _, row in expansions:
+        if len(found) >= CANDIDATES:
+            break
+        if row not in spelled:
+            continue
+        match = '{head body forms} : "' + spelled[row].replace('"', '""') + '"'
+        for (n,) in conn.execute(sql, [match, *params, CANDIDATES - len(found)]):
+            found.setdefault(n, None)
+    return list(found)
+
+
+def _nearest_passage(value: bytes, vector: Sequence[float]) -> tuple[int, float]:
+    """Which of a section's passages (vectors end to end) is nearest to the query's
+    vector, and its cosine."""
     size = meaning.DIMENSIONS
-    counts = np.fromiter((len(row[2]) // size for row in rows), dtype=np.int64, count=len(rows))
-    matrix = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.int8).reshape(-1, size)
-    whole = matrix @ np.asarray(vector, dtype=np.float32) / 127.0
-    owner = np.repeat(np.arange(len(rows)), counts)  # each passage's section
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    scores = (whole + _word_by_word(rows, query)[owner]) / 2
-    order = np.argsort(-scores, kind="stable")
-    # Each recap's nearest passage: the first of its passages in that order.
-    numbers: dict[str, int] = {}
-    recap = np.fromiter((numbers.setdefault(row[0], len(numbers)) for row in rows), np.int64)
-    _, first = np.unique(recap[owner[order]], return_index=True)
-    return [
-        Near(rows[owner[i]][0], rows[owner[i]][1], float(scores[i]), int(i - starts[owner[i]]))
-        for i in order[np.sort(first)]
-    ]
-
-
-def _word_by_word(rows: Sequence[sqlite3.Row], query: str) -> numpy.ndarray:
-    """Each section's closeness to the query word by word: for each query word, the
-    cosine of the section's nearest word, averaged with the query words' weights."""
-    import numpy as np
-
-    known = meaning.rows(w.key for w in meaning.words(query))
-    if not known:
-        return np.zeros(len(rows), dtype=np.float32)
-    asked = meaning.matrix([row for row, _ in known.values()])
-    weights = np.asarray([weight for _, weight in known.values()], dtype=np.float32)
-    words = [np.frombuffer(row[3], dtype="<u2") for row in rows]
-    counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    if not counts.any():
-        return np.zeros(len(rows), dtype=np.float32)
-    every = np.concatenate(words)
-    used, where = np.unique(every, return_inverse=True)  # the table's rows the sections use
-    close = (asked @ meaning.matrix(used).T)[:, where]  # query words x every section word
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    # The nearest word of each section (reduceat needs a start inside the array, and
-    # gives the value at that start for a section without words: zeroed after).
-    best = np.maximum.reduceat(close, np.minimum(starts, len(every) - 1), axis=1)
-    best[:, counts == 0] = 0
-    return np.asarray(weights @ best / weights.sum(), dtype=np.float32)
+    signed = memoryview(value).cast("b")
+    best, at = -2.0, 0
+    for i in range(len(value) // size):
+        score = sum(map(operator.mul, vector, signed[i * size : (i + 1) * size])) / 127.0
+        if score > best:
+            best, at = score, i
+    return at, best
 
 
 def best_per_recap(found: Sequence[Near]) -> dict[str, Near]:
@@ -228,8 +287,6 @@ def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
     """The words of ``text`` (as written) nearest in meaning to the query's words, that
     the query does not have, the weightiest query words first: what says the same thing
     in other words ("dépendance" for "addiction")."""
-    import numpy as np
-
     asked = meaning.rows(w.key for w in meaning.words(query))
     written: dict[str, str] = {}
     for word in meaning.words(text):
@@ -238,14 +295,17 @@ def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
     known = {k: v for k, v in meaning.rows(written).items() if v[1] >= meaning.KEPT_WEIGHT}
     if not asked or not known:
         return []
-    keys = list(known)
-    vectors = meaning.matrix([known[k][0] for k in keys])
+    vectors = [(key, meaning.signed(row)) for key, (row, _) in known.items()]
     out: list[str] = []
     for row, _weight in sorted(asked.values(), key=lambda v: -v[1]):
-        close = vectors @ meaning.matrix([row])[0]
-        best = int(np.argmax(close))
-        if close[best] >= NEAR and written[keys[best]] not in out:
-            out.append(written[keys[best]])
+        mine = meaning.signed(row)
+        best, score = "", -2.0
+        for key, vector in vectors:
+            close = meaning.cosine(mine, vector)
+            if close > score:
+                best, score = key, close
+        if score >= NEAR and written[best] not in out:
+            out.append(written[best])
     return out[:most]
 
 
