@@ -87,12 +87,19 @@ def scan(
         sql += f" WHERE r.n IN ({','.join('?' * len(numbers))}){where}"
         rows = conn.execute(sql, [*numbers, *params]).fetchall()
         wanted = asked.nearby
-    best: dict[str, Near] = {}
+    # Each section's closeness word by word first (a few lookups), then the cosine of
+    # its passages (a product each) for the nearest sections only.
+    scored = []
     for recap_id, position, value, words in rows:
         rows_of_words = frozenset(meaning.section_rows(words))
         if wanted is not None and wanted.isdisjoint(rows_of_words):
             continue  # none of the query words' nearest words: not close enough
-        closeness = asked.closeness(rows_of_words)
+        scored.append((asked.closeness(rows_of_words), recap_id, position, value))
+    if among is None:
+        scored.sort(key=lambda s: -s[0])
+        del scored[SCORED:]
+    best: dict[str, Near] = {}
+    for closeness, recap_id, position, value in scored:
         passage, whole = _nearest_passage(value, vector)
         score = (whole + closeness) / 2
         if recap_id not in best or score > best[recap_id].score:
@@ -101,8 +108,10 @@ def scan(
 
 
 # How many recaps a search by meaning reads at most: those that have the query words'
-# nearest words, the nearest words first (docs/search.md, "How fast").
-CANDIDATES = 500
+# nearest words, the nearest words first; and of their sections, how many (the nearest
+# word by word) have their passages compared with the query (docs/search.md, "How fast").
+CANDIDATES = 300
+SCORED = 200
 
 
 class Asked:
@@ -111,7 +120,10 @@ class Asked:
 
     def __init__(self, query: str) -> None:
         known = meaning.rows(w.key for w in meaning.words(query))
-        self.words = [(meaning.signed(row), weight, row) for row, weight in known.values()]
+        # The lightest words ("des", "les") weigh next to nothing: left out, and their
+        # nearest words with them.
+        kept = [v for v in known.values() if v[1] >= meaning.KEPT_WEIGHT] or list(known.values())
+        self.words = [(meaning.signed(row), weight, row) for row, weight in kept]
         self.total = sum(weight for _, weight, _ in self.words)
         self.near = [meaning.near(row) for _, _, row in self.words]
         self.nearby = {row for rows in self.near for row in rows}
