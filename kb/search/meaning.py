@@ -20,6 +20,7 @@ Each hit gets its meaning score (its nearest passage's cosine) either way.
 from __future__ import annotations
 
 import operator
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -343,6 +344,12 @@ def _snippet(text: str, near: list[str]) -> str:
 
 # How close two sections must be (cosine of their mean passage vectors) to be related.
 RELATED = 0.3
+# What two sections that speak of the same action (kb.yml's actions, found in their
+# headings and texts) gain in the order (not in the score shown, their cosine): SHARED
+# times the action's specificity (1 for an action of one recap, less for an action many
+# recaps have). Cosines spread from -1 to 1: two sections of the same action come
+# before those that only share words, unless the action is in nearly every recap.
+SHARED = 2.0
 
 
 class Related(NamedTuple):
@@ -363,22 +370,43 @@ class Related(NamedTuple):
 def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Related]:
     """The sections of other recaps nearest in meaning to this recap's sections (each
     other section once, with the section of this recap it is nearest to): other basins
-    first, then the recap's own basin, nearest first."""
+    first, then the recap's own basin, nearest first.
+
+    What every recap has is left out: the text before the first heading (each recap's
+    summary of its workshop: who came, what was done) and the sections under a heading
+    that several recaps share without speaking of an action ("Points d'attention
+    généraux", "Save the date"); their words are the network's, not a subject's. Two
+    sections that speak of the same action are nearer (SHARED, by how few recaps have
+    the action): the subjects the basins share are the actions."""
     import numpy as np
 
     rows = conn.execute(
         "SELECT s.recap_id, s.position, s.heading, r.basin, v.vector FROM sections s"
         " JOIN vectors v ON v.digest = s.digest JOIN recaps r ON r.id = s.recap_id"
     ).fetchall()
-    mine = [i for i, row in enumerate(rows) if row[0] == recap_id]
-    if not mine:
+    if not any(row[0] == recap_id for row in rows):
         return []
+    actions = _section_actions(conn)
+    recaps = len({row[0] for row in rows})
+    held: dict[str, int] = {}
+    for (_, action), _positions in actions.items():
+        held[action] = held.get(action, 0) + 1
+    specific = {a: 1 - (n - 1) / recaps for a, n in held.items()}
+    of_section: dict[tuple[str, int], set[str]] = {}
+    for (rid, action), positions in actions.items():
+        for position in positions:
+            of_section.setdefault((rid, position), set()).add(action)
+    kept = _subject_sections(rows, of_section)
+    mine = [i for i, row in enumerate(rows) if row[0] == recap_id and kept[i]]
+    if not mine:
+        mine = [i for i, row in enumerate(rows) if row[0] == recap_id]
     size = meaning.DIMENSIONS
     # A section's vector: the mean of its passages' (each passage is one line's worth).
     counts = np.fromiter((len(row[4]) // size for row in rows), dtype=np.int64, count=len(rows))
     passages = np.frombuffer(b"".join(row[4] for row in rows), dtype=np.int8).reshape(-1, size)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    sections = np.add.reduceat(passages.astype(np.float32), starts, axis=0) / counts[:, None]
+    sums = np.add.reduceat(passages, starts, axis=0, dtype=np.int32)  # no float copy first
+    sections = sums.astype(np.float32) / counts[:, None]
     # What every section of the knowledge base shares (the vocabulary of the social-health
     # network) taken away: what is left tells sections apart (SIF's common component).
     # In a small knowledge base the mean is mostly its few sections themselves: taken
@@ -386,12 +414,25 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
     sections -= sections.mean(axis=0) * (len(rows) / (len(rows) + 50))
     norms = np.linalg.norm(sections, axis=1, keepdims=True)
     sections /= np.where(norms == 0, 1, norms)
-    scores = sections @ sections[mine].T  # every section x this recap's sections
+    cosines = sections @ sections[mine].T  # every section x this recap's sections
+    index = {(row[0], row[1]): i for i, row in enumerate(rows)}
+    sections_of: dict[str, list[int]] = {}  # each action's sections (rows)
+    for (rid, action), positions in actions.items():
+        found = (index.get((rid, p)) for p in positions)
+        sections_of.setdefault(action, []).extend(i for i in found if i is not None)
+    bonus = np.zeros_like(cosines)
+    for j, at in enumerate(mine):
+        for action in of_section.get((rows[at][0], rows[at][1]), set()):
+            them = sections_of[action]
+            bonus[them, j] = np.maximum(bonus[them, j], SHARED * specific[action])
+    scores = cosines + bonus
     nearest = scores.argmax(axis=1)
     best = scores.max(axis=1)
     basin = rows[mine[0]][3]
     candidates = [
-        i for i in np.argsort(-best, kind="stable") if rows[i][0] != recap_id and best[i] >= RELATED
+        i
+        for i in np.argsort(-best, kind="stable")
+        if rows[i][0] != recap_id and kept[i] and best[i] >= RELATED
     ]
     candidates.sort(key=lambda i: rows[i][3] == basin)  # stable: other basins first
     out: list[Related] = []
@@ -401,10 +442,59 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
         if seen_recaps.get(other, 0) >= 2:  # at most two sections of one recap
             continue
         seen_recaps[other] = seen_recaps.get(other, 0) + 1
-        out.append(_related(conn, rows[mine[nearest[i]]], rows[i], float(best[i])))
+        score = float(cosines[i, nearest[i]])
+        out.append(_related(conn, rows[mine[nearest[i]]], rows[i], score))
         if len(out) >= limit:
             break
     return out
+
+
+def _section_actions(conn: sqlite3.Connection) -> dict[tuple[str, str], list[int]]:
+    """The sections (positions) of each recap that speak of each action."""
+    import json
+
+    out: dict[tuple[str, str], list[int]] = {}
+    for recap_id, action, positions in conn.execute(
+        "SELECT recap_id, action, sections FROM recap_actions"
+    ):
+        out[(recap_id, action)] = json.loads(positions or "[]")
+    return out
+
+
+# Headings of what a recap says of itself, not of a subject: the next meeting, who came,
+# the team, the opening and the closing (compared without case and accents).
+NOT_A_SUBJECT = re.compile(
+    r"\b(?:save the date|a vos agendas|agenda|prochaine?s? (?:atelier|adc|rencontre|seance"
+    r"|reunion)|introduction|conclusions?|remerciements|participant|equipe|contacts?)"
+)
+
+
+def _subject_sections(
+    rows: Sequence[sqlite3.Row], of_section: dict[tuple[str, int], set[str]]
+) -> list[bool]:
+    """Whether each section may be related: not a recap's text before its first heading
+    (unless the recap has nothing else), not under a heading of the recap itself
+    (NOT_A_SUBJECT), not under a heading that several recaps share without an action."""
+    from kb.text.fold import fold
+
+    headed = {row[0] for row in rows if row[2]}
+    folded = {heading: fold(heading) for heading in {row[2] for row in rows if row[2]}}
+    recaps_of: dict[str, set[str]] = {}
+    for row in rows:
+        if row[2]:
+            recaps_of.setdefault(folded[row[2]], set()).add(row[0])
+    subject = {
+        heading: not NOT_A_SUBJECT.search(key.replace("-", " ")) for heading, key in folded.items()
+    }
+    kept = []
+    for row in rows:
+        if not row[2]:
+            kept.append(row[0] not in headed)
+        else:
+            shared = len(recaps_of[folded[row[2]]]) > 1
+            action = bool(of_section.get((row[0], row[1])))
+            kept.append((action or not shared) and subject[row[2]])
+    return kept
 
 
 def _related(
