@@ -1,9 +1,10 @@
 """Meaning beside words: recaps whose sections say what the query means, in other words.
 
 Each section has a meaning vector in the index (kb.index.vectors); the query gets one
-from the same word table (kb.text.meaning), and the sections nearest to it are found by
-a scan of the index's vectors (numpy: a matrix product over every section, a few
-milliseconds for 10,000 sections). The results by words and by meaning are merged:
+from the same word table (kb.text.meaning), and the sections nearest to it are found
+among those that have the query words' nearest words (through the full-text index),
+compared in plain Python: numpy's import alone would cost more than the rest of a
+search. The results by words and by meaning are merged:
 
 - when some recaps hold every word of the query, they are the answer, in the order of
   the words' ranking (exact forms, then stems, then the glossary), as without meaning:
@@ -110,7 +111,8 @@ def scan(
 
 # How many recaps a search by meaning reads at most: those that have the query words'
 # nearest words, the nearest words first; and of their sections, how many (the nearest
-# word by word) have their passages compared with the query (docs/search.md, "How fast").
+# word by word) have their passages compared with the query (what it costs:
+# docs/search.md).
 CANDIDATES = 300
 SCORED = 200
 
