@@ -375,11 +375,13 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
     first, then the recap's own basin, nearest first.
 
     What every recap has is left out: the text before the first heading (each recap's
-    summary of its workshop: who came, what was done) and the sections under a heading
-    that several recaps share without speaking of an action ("Points d'attention
-    généraux", "Save the date"); their words are the network's, not a subject's. Two
-    sections that speak of the same action are nearer (SHARED, by how few recaps have
-    the action): the subjects the basins share are the actions."""
+    summary of its workshop: who came, what was done), the headings of a recap about
+    itself ("Save the date", the team: NOT_A_SUBJECT) and the headings that several
+    recaps share without speaking of an action ("Points d'attention généraux"); their
+    words are the network's, not a subject's, and static word vectors found them near
+    one another. Two sections that speak of the same action come first (SHARED, the
+    more so as few recaps have the action): the subjects the basins share are the
+    actions."""
     import numpy as np
 
     rows = conn.execute(
