@@ -3,7 +3,7 @@ language, the way click documents it.
 
 click's messages are ``gettext`` calls in gettext's global domain, and so are typer's
 headings; :func:`kb.i18n.bind` makes kb's catalogue that domain, in the language kb
-speaks. The messages below are theirs, word for word (click 8.5, typer 0.25): listed here
+speaks. The messages below are theirs, word for word (click 8.4, typer 0.25): listed here
 so that kb's catalogue (kb/locale/fr/LC_MESSAGES/kb.po) holds their French; nothing
 imports this module when kb runs. A message that click or typer write without gettext
 stays English (docs/commands.md lists them).

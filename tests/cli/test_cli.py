@@ -139,3 +139,22 @@ def test_every_command_has_help_with_an_example(run: Run) -> None:
         command = group.commands[name]  # type: ignore[attr-defined]
         assert command.help, f"{name} has no help text"
         assert "Example" in result.stdout, f"{name} --help shows no example"
+
+
+def test_every_argument_shows_its_help(run: Run) -> None:
+    """Each argument's help is printed under "Arguments" (click 8.5 gave arguments a help
+    of their own, which typer 0.25 overwrote with None: `kb search --help` said only
+    `QUERY [required]`)."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    seen = 0
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        for param in command.params:
+            if param.param_type_name != "argument":
+                continue
+            seen += 1
+            assert param.help, f"kb {name}: {param.name} has no help"
+            shown = run(name, "--help").stdout
+            assert param.help.split()[0] in shown.split("Arguments:")[1], f"kb {name} --help"
+    assert seen >= 4  # search's query, show's, similar's and open's ids at least
