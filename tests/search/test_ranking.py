@@ -208,6 +208,17 @@ def test_a_word_in_no_recap_is_corrected_when_one_word_is_close(bundled: Kb) -> 
     assert {h.id for h in outcome.hits} == {CO_2025_02, SE_2024}
 
 
+def test_a_typo_is_looked_for_among_the_words_of_its_first_letter(bundled: Kb) -> None:
+    # kb.search.ranking.close_words reads the words that begin as the typed word does,
+    # and the words with its first two letters swapped or without its first letter.
+    for typed in ("ehlpdesk", "xhelpdesk", "helpdeks"):
+        note = f"{typed}: did you mean helpdesk? Showing results for it."
+        assert bundled.search(typed).notes == [note]
+    # A wrong or missing first letter is not looked for (as in most spelling checkers).
+    for typed in ("gelpdesk", "elpdesk"):
+        assert not any("helpdesk" in note for note in bundled.search(typed).notes)
+
+
 def test_a_word_cut_short_or_with_several_close_words_is_only_suggested(empty_kb: Path) -> None:
     kb = made_up(empty_kb, "Un carton, un canton et des palliatifs.")
     outcome = kb.search("caton")
