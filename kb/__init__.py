@@ -13,6 +13,8 @@ hold them: ``lint-imports``, run by .ci/run):
 - kb.search and kb.timeline: what the index answers (the agenda too).
 - kb.add: adding a recap (check, write atomically, index).
 - kb.share: files to share: the agenda as iCalendar, exports as CSV, JSON lines, Markdown.
+- kb.base: the knowledge base as one object (``KnowledgeBase``): every question the
+  command line and the web sites ask, which call nothing else of the layers above.
 - kb.web: the read-only web site (Starlette, Jinja2, uvicorn); never imports kb.cli.
 - kb.cli: the command line; the only part that uses typer or rich.
 """

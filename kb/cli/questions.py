@@ -2,7 +2,7 @@
 
 Part of the command line, like kb/cli/app.py (it may use typer). What to write is decided by
 the core (kb.recaps.published reads a published text, kb.add checks, writes and indexes); what
-is shown, by kb.cli.render. Nothing is asked unless standard input is a terminal; then
+is shown, by kb.cli.add. Nothing is asked unless standard input is a terminal; then
 every missing answer is an error that names the option that gives it.
 """
 
@@ -19,32 +19,29 @@ from typing import Any
 
 import typer
 
-from kb.add import (
+from kb.base import (
     NOTE,
     STDIN,
     UTF_8,
+    KnowledgeBase,
     Plan,
-    commit,
+    check_kind,
     compose,
-    find_recap_file,
     from_template,
-    prepare,
     read_input,
     read_text,
     template,
 )
-from kb.cli import render
+from kb.cli import add as shown_as
+from kb.cli import console
 from kb.cli.editor import run_editor
-from kb.config import Location
 from kb.errors import KbError, UsageError
 from kb.i18n import N_, _, day, ngettext
-from kb.index.sync import sync
 from kb.recaps.dates import parse_date
 from kb.recaps.published import NOT_STATED, Draft, convert
 from kb.recaps.reading import GUESSED, Candidate, Reading
 from kb.recaps.recap import FIELDS
-from kb.recaps.vocab import Vocabulary, load_vocabulary
-from kb.search.filters import check_kind
+from kb.recaps.vocab import Vocabulary
 
 REQUIRED_OPTIONS = {"date": "--date YYYY-MM-DD", "basin": "--basin BASIN"}
 # What is said of the date or the basin kb is unsure of: a message for each (French
@@ -92,7 +89,7 @@ def is_terminal() -> bool:
 
 
 def add(
-    loc: Location,
+    kb: KnowledgeBase,
     files: list[str],
     from_text: str | None,
     opts: Options,
@@ -118,14 +115,14 @@ def add(
                     option=sources[0], file=files[0]
                 )
             )
-        add_page(loc, from_html, from_url, opts)
+        add_page(kb, from_html, from_url, opts)
         return
     if from_text is not None:
         texts = expand_texts([from_text, *files])
         if len(texts) == 1 and texts[0] == from_text:
-            add_text(loc, from_text, opts)
+            add_text(kb, from_text, opts)
         else:
-            add_many(loc, texts, opts)
+            add_many(kb, texts, opts)
         return
     if len(files) > 1:
         raise UsageError(
@@ -140,14 +137,14 @@ def add(
                     "for {file}, write it in the file's frontmatter"
                 ).format(option=opts.given()[0], file=file)
             )
-        add_markdown(loc, file, opts)
+        add_markdown(kb, file, opts)
     else:
-        add_from_template(loc, opts)
+        add_from_template(kb, opts)
 
 
-def add_markdown(loc: Location, file: str, opts: Options) -> None:
+def add_markdown(kb: KnowledgeBase, file: str, opts: Options) -> None:
     data, shown = read_input(file)
-    vocab = load_vocabulary(loc.data_file)
+    vocab = kb.settings()
     if NOTE.search(data.decode("utf-8", errors="replace")):
         # A draft of kb's template, kept after an error: cleaned as the editor path does.
         cleaned = from_template(data, vocab, shown=shown)
@@ -156,32 +153,32 @@ def add_markdown(loc: Location, file: str, opts: Options) -> None:
                 _("{file}: the draft has no text yet; nothing written").format(file=shown)
             )
         data = cleaned
-    plan = prepare(loc, data, vocab, source=shown, force=opts.force or opts.dry_run)
+    plan = kb.plan_add(data, vocab=vocab, source=shown, force=opts.force or opts.dry_run)
     if opts.dry_run:
         _dry_run(plan, opts)
     else:
-        render.added(commit(plan), vocab)
+        shown_as.added(kb.commit(plan), vocab)
 
 
 def _dry_run(plan: Plan, opts: Options) -> None:
-    render.raw(plan.data.decode("utf-8"))
+    console.raw(plan.data.decode("utf-8"))
     if plan.existing is not None and not plan.same and not opts.force:
-        render.note(
+        console.note(
             _("{file} already exists: kb add would need --force to replace it.").format(
                 file=plan.shown
             )
         )
-    render.note(_("Dry run: nothing written (kb add would write {file}).").format(file=plan.shown))
+    console.note(_("Dry run: nothing written (kb add would write {file}).").format(file=plan.shown))
 
 
 # -- from the published text -------------------------------------------------------------
 
 
-def add_text(loc: Location, source: str, opts: Options) -> None:
+def add_text(kb: KnowledgeBase, source: str, opts: Options) -> None:
     data, shown = read_input(source)
     text, encoding = read_text(data, shown)
     if encoding != UTF_8:
-        render.note(
+        console.note(
             _("{file}: not UTF-8; read as {encoding}.").format(file=shown, encoding=encoding)
         )
     if text.startswith("---"):
@@ -191,10 +188,10 @@ def add_text(loc: Location, source: str, opts: Options) -> None:
                 "kb add {source}"
             ).format(file=shown, source=source)
         )
-    add_published(loc, text, shown, opts, can_ask=source != STDIN)
+    add_published(kb, text, shown, opts, can_ask=source != STDIN)
 
 
-def add_page(loc: Location, html: str | None, url: str | None, opts: Options) -> None:
+def add_page(kb: KnowledgeBase, html: str | None, url: str | None, opts: Options) -> None:
     """``kb add --from-html FILE`` or ``kb add --from-url URL``: the page's main text,
     title and publication date (kb.pages), then as a published text."""
     from kb.pages import fetch, read_page
@@ -207,7 +204,7 @@ def add_page(loc: Location, html: str | None, url: str | None, opts: Options) ->
         option = "--from-html"
     page = read_page(data, shown, url=url, option=option)
     add_published(
-        loc,
+        kb,
         page.text,
         shown,
         opts,
@@ -218,7 +215,7 @@ def add_page(loc: Location, html: str | None, url: str | None, opts: Options) ->
 
 
 def add_published(
-    loc: Location,
+    kb: KnowledgeBase,
     text: str,
     shown: str,
     opts: Options,
@@ -229,7 +226,7 @@ def add_published(
 ) -> None:
     """A published text (read from a file or a page): what it says, the questions at a
     terminal (``can_ask``: its text did not come on standard input), then the recap."""
-    vocab = load_vocabulary(loc.data_file)
+    vocab = kb.settings()
     date = parse_date(opts.date) if opts.date is not None else None
     kind = check_kind(opts.kind) if opts.kind is not None else None
 
@@ -242,27 +239,27 @@ def add_published(
         # Never a workshop recap unless it is one: --date and --basin do not make it one.
         if not can_ask:
             raise not_a_workshop(draft, shown)
-        render.note(_looks_like(draft, start=True) + ".")
+        console.note(_looks_like(draft, start=True) + ".")
         question = _("Import it as {kind}?").format(kind=draft.kind.looks_like)
         if not typer.confirm(question, default=False, err=True):
-            render.note(_("Nothing written."))
+            console.note(_("Nothing written."))
             raise typer.Exit(1)
         draft = read(date, draft.kind.name)
     given = _apply(draft, opts, vocab)
     lacking = draft.unsure()
     if opts.dry_run:
-        _dry_run_text(loc, draft, lacking, vocab, shown)
+        _dry_run_text(kb, draft, lacking, vocab, shown)
         return
     if lacking and not can_ask:
         raise _refusal(draft, lacking, shown)
     if lacking:
         draft, given = _ask(draft, lacking, read, vocab, opts, shown, given)
     markdown = compose(draft.fields, draft.body).encode("utf-8")
-    plan = prepare(loc, markdown, vocab, source=shown, force=opts.force)
+    plan = kb.plan_add(markdown, vocab=vocab, source=shown, force=opts.force)
     target = plan.shown
     if plan.existing and not plan.same:
         target = _("{file} (replacing it)").format(file=plan.shown)
-    render.draft(
+    shown_as.draft(
         draft.fields,
         draft.missing,
         draft.headings,
@@ -280,9 +277,9 @@ def add_published(
                 )
             )
         if not typer.confirm(_("Add {id}?").format(id=plan.recap.id), default=True, err=True):
-            render.note(_("Nothing written."))
+            console.note(_("Nothing written."))
             raise typer.Exit(1)
-    render.added(commit(plan), vocab)
+    shown_as.added(kb.commit(plan), vocab)
 
 
 # -- many published texts at once ----------------------------------------------------------
@@ -320,7 +317,9 @@ class Outcome:
     refused: str | None = None  # the one-line reason
 
 
-def plan_text(loc: Location, vocab: Vocabulary, source: str, opts: Options) -> tuple[Draft, Plan]:
+def plan_text(
+    kb: KnowledgeBase, vocab: Vocabulary, source: str, opts: Options
+) -> tuple[Draft, Plan]:
     """A published text as the recap kb would write without asking (as ``--yes`` does);
     raises KbError with the one-line reason when it would not."""
     data, shown = read_input(source)
@@ -340,10 +339,10 @@ def plan_text(loc: Location, vocab: Vocabulary, source: str, opts: Options) -> t
     if lacking:
         raise _refusal(draft, lacking, shown)
     markdown = compose(_ordered(draft.fields), draft.body).encode("utf-8")
-    return draft, prepare(loc, markdown, vocab, source=shown, force=opts.force)
+    return draft, kb.plan_add(markdown, vocab=vocab, source=shown, force=opts.force)
 
 
-def add_many(loc: Location, sources: list[str], opts: Options) -> None:
+def add_many(kb: KnowledgeBase, sources: list[str], opts: Options) -> None:
     """Several published texts: each read as ``--yes`` reads one, a line for each
     (written, its kind, or refused and why), a summary. A refused text never stops the
     others; each recap is written whole (a temporary file, then a rename), and the index
@@ -358,12 +357,12 @@ def add_many(loc: Location, sources: list[str], opts: Options) -> None:
                 "(import that text alone to give it)"
             ).format(option=one_only[0])
         )
-    vocab = load_vocabulary(loc.data_file)
+    vocab = kb.settings()
     outcomes: list[Outcome] = []
     taken: dict[str, str] = {}  # recap id -> the text that gives it
     for source in sources:
         try:
-            draft, plan = plan_text(loc, vocab, source, opts)
+            draft, plan = plan_text(kb, vocab, source, opts)
         except KbError as exc:
             outcomes.append(Outcome(source, refused=str(exc)))
             continue
@@ -377,7 +376,7 @@ def add_many(loc: Location, sources: list[str], opts: Options) -> None:
         outcomes.append(Outcome(source, plan, draft))
     planned = [o for o in outcomes if o.plan is not None]
     if opts.dry_run or not planned:
-        render.batch(outcomes, vocab, written=False)
+        shown_as.batch(outcomes, vocab, written=False)
         raise typer.Exit(1 if len(planned) < len(outcomes) else 0)
     if not opts.yes:
         if not is_terminal():
@@ -387,11 +386,11 @@ def add_many(loc: Location, sources: list[str], opts: Options) -> None:
                     "(--dry-run shows what would be written); nothing was written"
                 )
             )
-        render.batch(outcomes, vocab, written=False)
+        shown_as.batch(outcomes, vocab, written=False)
         count = len(planned)
         question = ngettext("Write {n} recap?", "Write {n} recaps?", count).format(n=count)
         if not typer.confirm(question, default=True, err=True):
-            render.note(_("Nothing written."))
+            console.note(_("Nothing written."))
             raise typer.Exit(1)
     done: list[Outcome] = []
     for outcome in outcomes:
@@ -399,15 +398,15 @@ def add_many(loc: Location, sources: list[str], opts: Options) -> None:
             done.append(outcome)
             continue
         try:
-            commit(outcome.plan, index=False)
+            kb.commit(outcome.plan, index=False)
             done.append(outcome)
         except KbError as exc:  # this one is not written; those before it are, whole
             done.append(Outcome(outcome.source, refused=str(exc)))
     try:
-        sync(loc)
+        kb.index()
     except KbError as exc:  # the recaps are written; the next kb command indexes them
-        render.note(str(exc))
-    render.batch(done, vocab, written=True)
+        console.note(str(exc))
+    shown_as.batch(done, vocab, written=True)
     if any(o.refused for o in done):
         raise typer.Exit(1)
 
@@ -493,7 +492,7 @@ def _refusal(draft: Draft, lacking: list[str], shown: str) -> UsageError:
 
 
 def _dry_run_text(
-    loc: Location, draft: Draft, lacking: list[str], vocab: Vocabulary, shown: str
+    kb: KnowledgeBase, draft: Draft, lacking: list[str], vocab: Vocabulary, shown: str
 ) -> None:
     """The Markdown kb would write, with the guesses it would ask about: a guessed date
     or basin (or a candidate for a text of another kind) stands in, and is said."""
@@ -523,9 +522,9 @@ def _dry_run_text(
         for key, r in draft.inferred()
     ]
     markdown = compose(_ordered(fields), draft.body).encode("utf-8")
-    plan = prepare(loc, markdown, vocab, source=shown, force=True)
+    plan = kb.plan_add(markdown, vocab=vocab, source=shown, force=True)
     for line in notes:
-        render.note(line)
+        console.note(line)
     _dry_run(plan, Options(dry_run=True))
 
 
@@ -562,11 +561,11 @@ def _ask(
 
 def _say_unsure(shown: str, key: str, draft: Draft, reading: Reading) -> None:
     if reading.confidence == GUESSED:
-        render.note(_(_SAY_GUESSED[key]).format(file=shown, why=reading.note))
+        console.note(_(_SAY_GUESSED[key]).format(file=shown, why=reading.note))
     elif draft.accepted:
         why = _reason(draft, key) if key in draft.missing else reading.note
-        render.note(_(_SAY_NOT_FOUND[key]).format(file=shown, why=why))
-    render.candidates(reading.candidates)
+        console.note(_(_SAY_NOT_FOUND[key]).format(file=shown, why=why))
+    shown_as.candidates(reading.candidates)
 
 
 def _chooser(candidates: tuple[Candidate, ...], read: Callable[[str], str]) -> Callable[[str], str]:
@@ -628,7 +627,7 @@ NO_EDITOR = N_(
 )
 
 
-def add_from_template(loc: Location, opts: Options) -> None:
+def add_from_template(kb: KnowledgeBase, opts: Options) -> None:
     if opts.dry_run:
         raise UsageError(_("--dry-run needs FILE.md or --from-text FILE"))
     if not is_terminal():
@@ -644,27 +643,27 @@ def add_from_template(loc: Location, opts: Options) -> None:
                 how=_(NO_EDITOR)
             )
         )
-    vocab = load_vocabulary(loc.data_file)
+    vocab = kb.settings()
     date = parse_date(opts.date) if opts.date else ask_date()
     basin = vocab.resolve_basin(opts.basin) if opts.basin else ask_basin(vocab)
-    existing = find_recap_file(loc, f"{date}-{basin}")
+    existing = kb.recap_file(f"{date}-{basin}")
     if existing and not opts.force:
         raise KbError(
             _(
                 "{id} is already in the knowledge base: {file}; "
                 "edit that file, or pass --force to replace it"
-            ).format(id=f"{date}-{basin}", file=loc.shown(existing))
+            ).format(id=f"{date}-{basin}", file=kb.loc.shown(existing))
         )
     text = template(
         vocab, date=date, basin=basin, edition=opts.edition, participants=opts.participants
     )
-    plan, draft = _edit_until_valid(loc, vocab, text, prefix=f"kb-add-{date}-{basin}-", opts=opts)
+    plan, draft = _edit_until_valid(kb, vocab, text, prefix=f"kb-add-{date}-{basin}-", opts=opts)
     try:
-        result = commit(plan)
+        result = kb.commit(plan)
     except KbError as exc:  # the draft stays until the recap is written
         raise KbError(f"{exc}; {_kept(draft)}") from None
     draft.unlink(missing_ok=True)
-    render.added(result, vocab)
+    shown_as.added(result, vocab)
 
 
 def _kept(draft: Path) -> str:
@@ -685,7 +684,7 @@ def _read_draft(draft: Path) -> bytes:
 
 
 def _edit_until_valid(
-    loc: Location, vocab: Vocabulary, text: str, *, prefix: str, opts: Options
+    kb: KnowledgeBase, vocab: Vocabulary, text: str, *, prefix: str, opts: Options
 ) -> tuple[Plan, Path]:
     """Open the editor on the template until the draft is a valid recap: the plan to write
     it, and the draft (the caller removes it once written). On an error the editor opens
@@ -723,16 +722,16 @@ def _edit_until_valid(
                 markdown = from_template(data, vocab, shown=str(draft))
                 if markdown is None:
                     draft.unlink()
-                    render.note(_("Nothing written: the recap has no text."))
+                    console.note(_("Nothing written: the recap has no text."))
                     raise typer.Exit(1)
-                plan = prepare(loc, markdown, vocab, source=str(draft), force=opts.force)
+                plan = kb.plan_add(markdown, vocab=vocab, source=str(draft), force=opts.force)
             except KbError as exc:
-                render.error(str(exc))
+                console.error(str(exc))
                 if not typer.confirm(_("Edit the draft again?"), default=True, err=True):
                     raise KbError(_("nothing written; {kept}").format(kept=kept)) from None
                 continue
             return plan, draft
     except (KeyboardInterrupt, typer.Abort):
         if draft.exists():
-            render.note(_("Interrupted: {kept}.").format(kept=kept))
+            console.note(_("Interrupted: {kept}.").format(kept=kept))
         raise

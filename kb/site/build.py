@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
-from kb.config import Location
-from kb.index.fresh import Answer, answer
-from kb.recaps.vocab import Vocabulary
+from kb.base import KnowledgeBase, View
 from kb.site import output, pages, search
 
 
-def build(
-    loc: Location, out: str, *, today: dt.date
-) -> tuple[Answer[dict[str, bytes]], output.Written]:
-    """Make the site of ``loc`` into ``out``: the index's answer (its vocabulary, the
-    files the sync found invalid) with the files made, and what was written."""
-    before = output.check(out, loc)
+def build(kb: KnowledgeBase, out: str, *, today: dt.date) -> output.Written:
+    """Make the site of ``kb`` into ``out``, from one answer of its index (what the sync
+    has to say goes to ``kb``'s ``told``); what was written."""
+    before = output.check(out, kb.loc)
 
-    def question(conn: sqlite3.Connection, vocab: Vocabulary) -> dict[str, bytes]:
-        return pages.make(conn, loc, vocab, today=today)
+    def question(view: View) -> dict[str, bytes]:
+        return pages.make(view, today=today)
 
-    done = answer(loc, question)
-    files = dict(done.value)
+    files = dict(kb.read(question))
     files.update(search.index(files))
-    return done, output.write(out, files, before)
+    return output.write(out, files, before)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-import sqlite3
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -20,11 +19,9 @@ from urllib.parse import quote
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from kb.config import Location
+from kb.base import Filters, View, without
 from kb.errors import KbError
 from kb.i18n import _, language
-from kb.recaps.vocab import Vocabulary
-from kb.search.filters import Filters
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The parameters of each page, in the order a file's name gives them.
@@ -119,27 +116,21 @@ def _filters(params: Mapping[str, str]) -> Filters:
     )
 
 
-def make(
-    conn: sqlite3.Connection, loc: Location, vocab: Vocabulary, *, today: dt.date
-) -> dict[str, bytes]:
-    """Every file of the site but the search index, by its path in the site."""
-    from kb.search.lookup import get_recap, list_recaps
-    from kb.share.export import recaps as exported
-    from kb.share.export import to_csv
-    from kb.share.ics import calendar
-    from kb.timeline.agenda import agenda
-    from kb.timeline.entries import timeline
+def make(view: View, *, today: dt.date) -> dict[str, bytes]:
+    """Every file of the site but the search index, by its path in the site, from one
+    view of the index (kb.base)."""
     from kb.web import app
 
-    hidden = app.unpublished(conn, loc, vocab)  # links out of the folder, if read at all
-    recaps = [row for row in list_recaps(conn) if row["id"] not in hidden]
+    loc, vocab = view.loc, view.vocab
+    hidden = view.unpublished()  # links out of the folder, if read at all
+    recaps = [row for row in view.recaps() if row["id"] not in hidden]
     if not recaps:
         raise KbError(
             _("{folder}: no recap to put on the site; nothing written").format(folder=loc.folder)
         )
     # The calendar file is linked at the foot of every page when there is one to link.
-    meetings = app.without(
-        hidden, agenda(conn, filters=Filters(), today=today, past=True), "announced_by", "recap"
+    meetings = without(
+        hidden, view.agenda(Filters(), today=today, past=True), "announced_by", "recap"
     )
     downloads = [(f"/{CSV}", _SHEET)] + ([(f"/{ICS}", _CALENDAR)] if meetings else [])
     links = Links()
@@ -158,8 +149,8 @@ def make(
         here = file_of(path, params)
         filters = _filters(params)
         if path.startswith("/recaps/"):
-            meta = get_recap(conn, loc, path.removeprefix("/recaps/"))
-            if not app.published(loc, vocab, meta["path"]):
+            meta = view.recap(path.removeprefix("/recaps/"), numbers=False)
+            if not view.published(meta["path"]):
                 return  # a link to a file outside the folder (kb.yml's read_links_outside)
             try:
                 context = app.recap_page(loc, meta, render_markdown)
@@ -171,21 +162,21 @@ def make(
                 ) from None
             render("site_recap.html", here, "recap", today=today.isoformat(), **context)
         elif path == "/":
-            found = app.results(conn, vocab, "", filters, loc)
+            found = view.browse("", filters)
             render("site_home.html", here, "home", **app.home_page(found))
         elif path == "/timeline":
-            entries = app.without(hidden, timeline(conn, vocab, filters=filters, today=today), "id")
+            entries = without(hidden, view.timeline(filters, today=today), "id")
             render("timeline.html", here, "timeline", filters=filters, entries=entries)
         elif path == "/agenda":
-            meetings = agenda(conn, filters=filters, today=today, past=True)
-            meetings = app.without(hidden, meetings, "announced_by", "recap")
+            meetings = view.agenda(filters, today=today, past=True)
+            meetings = without(hidden, meetings, "announced_by", "recap")
             context = app.agenda_page(meetings, today)
             render("agenda.html", here, "agenda", filters=filters, **context)
         elif path == "/agenda.ics":
-            meetings = agenda(conn, filters=filters, today=today, past=True)
-            meetings = app.without(hidden, meetings, "announced_by", "recap")
+            meetings = view.agenda(filters, today=today, past=True)
+            meetings = without(hidden, meetings, "announced_by", "recap")
             if meetings:  # a calendar has at least one event (RFC 5545)
-                files[here] = calendar(meetings, vocab, stamp=_stamp(meetings))
+                files[here] = view.calendar(meetings, stamp=_stamp(meetings))
 
     # Every page the server has at an address without parameters, every recap, the
     # timeline of each basin and of each action, the agenda of each basin; then every
@@ -201,8 +192,7 @@ def make(
             page(path, dict(params))
         done |= todo
         todo = links.wanted - done
-    rows = [row for row in exported(conn, loc, vocab, filters=Filters()) if row["id"] not in hidden]
-    files[CSV] = to_csv(rows)
+    files[CSV] = view.spreadsheet(Filters(), hidden=hidden)
     for name, source in STATIC.items():
         with open(source, "rb") as handle:
             files[name] = handle.read()

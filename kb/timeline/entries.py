@@ -1,5 +1,5 @@
 """The timeline: recaps oldest first, the meetings they announce, the editions without a
-recap, and with an action what each recap says about it. Plain data; kb.cli.render shows it.
+recap, and with an action what each recap says about it. Plain data; kb.cli.timeline shows it.
 
 "Today" is always a parameter (the CLI reads the clock or ``$KB_TODAY``), so what is
 upcoming and what has no recap is reproducible.

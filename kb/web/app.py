@@ -19,9 +19,7 @@ import logging
 import os
 import re
 import sqlite3
-import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -36,16 +34,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kb import config
-from kb.config import Location, leads_out
+from kb.base import KIND_FR, MARK_END, MARK_START, MAX_QUERY, KnowledgeBase, Results, UnknownName
+from kb.config import Location
 from kb.errors import KbError, NotFoundError, UsageError
 from kb.i18n import _, language
-from kb.index.fresh import answer
 from kb.recaps.recap import KINDS
-from kb.recaps.vocab import Vocabulary
-from kb.search.facets import KIND_FR, Facets, facets
-from kb.search.filters import Filters
-from kb.search.hits import MARK_END, MARK_START, RecapHit
-from kb.search.query import MAX_QUERY
 from kb.text.shown import escaped
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -110,76 +103,6 @@ def markdown() -> Callable[[str], str]:
     return md.render
 
 
-@dataclass
-class Results:
-    """What the home page shows: search hits, or recaps when there is no query."""
-
-    query: str
-    filters: Filters
-    facets: Facets
-    hits: list[RecapHit] = field(default_factory=list)
-    recaps: list[dict[str, Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def published(loc: Location, vocab: Vocabulary, path: str) -> bool:
-    """Whether the recap file ``path`` may be on a web page: never one that is a link to
-    a file outside the folder, which kb.yml may let kb read (read_links_outside), but
-    which a web site would publish (a link to /etc/passwd, say)."""
-    return not (vocab.links_outside and leads_out(loc.folder, path))
-
-
-def unpublished(conn: sqlite3.Connection, loc: Location, vocab: Vocabulary) -> set[str]:
-    """The ids of the recaps no web page shows (:func:`published`): none unless kb.yml
-    lets kb read links to files outside the folder."""
-    if not vocab.links_outside:
-        return set()
-    rows = conn.execute("SELECT id, path FROM recaps")
-    return {row[0] for row in rows if not published(loc, vocab, row[1])}
-
-
-def without(hidden: set[str], items: list[T], *ids: str) -> list[T]:
-    """``items`` (timeline entries, meetings) but those whose attributes ``ids`` name
-    a recap of ``hidden``."""
-    if not hidden:
-        return items
-    return [item for item in items if not any(getattr(item, a) in hidden for a in ids)]
-
-
-def results(
-    conn: sqlite3.Connection,
-    vocab: Vocabulary,
-    query: str,
-    filters: Filters,
-    loc: Location | None = None,
-) -> Results:
-    """The home page's answer: the latest recaps of ``filters`` without a query, else the
-    query's hits; with the counts per basin, action and year. With ``loc``, only the
-    recaps that may be published (:func:`published`)."""
-    found = _results(conn, vocab, query, filters)
-    if loc is not None and vocab.links_outside:
-        found.hits = [hit for hit in found.hits if published(loc, vocab, hit.path)]
-        found.recaps = [row for row in found.recaps if published(loc, vocab, row["path"])]
-    return found
-
-
-def _results(conn: sqlite3.Connection, vocab: Vocabulary, query: str, filters: Filters) -> Results:
-    if not query:
-        from kb.search.lookup import list_recaps
-
-        rows = list_recaps(conn, filters=filters)[::-1]  # latest first
-        counts = facets(conn, vocab, filters=filters)
-        return Results(query, filters, counts, recaps=rows[:SHOWN])
-    from kb.search.ranking import search
-
-    found = search(conn, query, vocab=vocab, filters=filters, limit=SHOWN)
-    # The counts: recaps that match the query whatever the filters, then counted
-    # per filter as kb.search.facets says.
-    matching = search(conn, query, vocab=vocab, limit=MATCHING, sections=False)
-    counts = facets(conn, vocab, filters=filters, among={h.id for h in matching.hits})
-    return Results(query, filters, counts, hits=found.hits, notes=found.notes)
-
-
 def home_page(found: Results) -> dict[str, Any]:
     """home.html's context (beside ``vocab``) for these results."""
     chosen = {
@@ -231,22 +154,18 @@ class Site:
     def __init__(self, loc: Location, *, today: Callable[[], dt.date] | None = None) -> None:
         self.loc = loc
         self.today = today or config.today
-        # One sync at a time: requests are answered in threads, and two syncs of one index
-        # would only wait for each other inside SQLite.
-        self.lock = threading.Lock()
+        # Asked one question at a time (requests are answered in threads): kb.base.
+        self.kb = KnowledgeBase(loc, told=self.told, today=self.today)
         self.env = environment()
         self.render_markdown = markdown()
 
     # -- answering ----------------------------------------------------------------
 
-    def ask(self, question: Callable[[sqlite3.Connection, Vocabulary], T]) -> tuple[Vocabulary, T]:
-        with self.lock:
-            done = answer(self.loc, question)
-        for problem in done.problems:
+    def told(self, notes: list[str], problems: list[str]) -> None:
+        for problem in problems:
             # A file's name may hold a newline or a right-to-left override: escaped.
             shown = escaped(problem, line=True)
             log.warning("%s", _("{problem} (skipped)").format(problem=shown))
-        return done.vocab, done.value
 
     def page(self, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         """A page; ``section`` (which menu item is current) is the template's name."""
@@ -262,39 +181,27 @@ class Site:
     def home(self, request: Request) -> Response:
         params = request.query_params
         query = " ".join(params.get("q", "").split())[:QUERY_LENGTH]
-
-        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> Results:
-            return results(conn, vocab, query, _filters(vocab, params), self.loc)
-
+        chosen = _chosen(params)
         try:
-            vocab, found = self.ask(question)
+            found = _named(lambda: self.kb.browse(query, **chosen, limit=SHOWN, counted=MATCHING))
         except UsageError as exc:  # a query with nothing to look for, filters at odds
-            vocab, _none = self.ask(lambda conn, vocab: None)
+            vocab = self.kb.vocabulary()
             return self.page(
                 "home.html", 400, vocab=vocab, query=query, results=None, problem=str(exc)
             )
-        return self.page("home.html", vocab=vocab, **home_page(found))
+        return self.page("home.html", vocab=self.kb.vocab, **home_page(found))
 
     def recap(self, request: Request) -> Response:
         ref = request.path_params["recap_id"]
         if not _ID.fullmatch(ref):
             raise HTTPException(404)
-
-        def question(
-            conn: sqlite3.Connection, vocab: Vocabulary
-        ) -> tuple[dict[str, Any], list[Any]]:
-            from kb.search.lookup import get_recap
-            from kb.search.meaning import related
-
-            meta = get_recap(conn, self.loc, ref)
-            return meta, related(conn, meta["id"], SEE_ALSO)
-
         try:
-            vocab, (meta, related) = self.ask(question)
+            meta, _text, related = self.kb.recap(
+                ref, related=SEE_ALSO, numbers=False, published=True
+            )
         except NotFoundError:
             raise HTTPException(404) from None
-        if not published(self.loc, vocab, meta["path"]):
-            raise HTTPException(404)
+        vocab = self.kb.vocab
         if meta["id"] != ref:  # a unique prefix of the id: the page's own address
             return RedirectResponse(request.url_for("recap", recap_id=meta["id"]).path, 302)
         try:
@@ -311,50 +218,37 @@ class Site:
         )
 
     def timeline(self, request: Request) -> Response:
-        from kb.timeline.entries import Entry
-        from kb.timeline.entries import timeline as build
-
+        chosen = _chosen(request.query_params, year=False)
         day = self.today()
-
-        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[Filters, list[Entry]]:
-            filters = _filters(vocab, request.query_params, year=False)
-            entries = build(conn, vocab, filters=filters, today=day)
-            return filters, without(unpublished(conn, self.loc, vocab), entries, "id")
-
-        vocab, (filters, entries) = self.ask(question)
-        return self.page("timeline.html", vocab=vocab, filters=filters, entries=entries)
+        filters, entries = _named(lambda: self.kb.timeline(**chosen, today=day, published=True))
+        return self.page("timeline.html", vocab=self.kb.vocab, filters=filters, entries=entries)
 
     def agenda(self, request: Request) -> Response:
-        vocab, (filters, meetings) = self._meetings(request)
+        filters, meetings = self._meetings(request)
         return self.page(
-            "agenda.html", vocab=vocab, filters=filters, **agenda_page(meetings, self.today())
+            "agenda.html",
+            vocab=self.kb.vocab,
+            filters=filters,
+            **agenda_page(meetings, self.today()),
         )
 
     def agenda_ics(self, request: Request) -> Response:
-        from kb.share.ics import calendar
-
-        vocab, (_chosen, meetings) = self._meetings(request)
+        _chosen_filters, meetings = self._meetings(request)
         if not meetings:
             raise HTTPException(404)  # a calendar has at least one event (RFC 5545)
-        data = calendar(meetings, vocab, stamp=dt.datetime.now(dt.timezone.utc))
+        data = self.kb.calendar(meetings)
         return Response(
             data,
             media_type="text/calendar; charset=utf-8",
             headers={"content-disposition": 'attachment; filename="agenda-adc.ics"'},
         )
 
-    def _meetings(self, request: Request) -> tuple[Vocabulary, tuple[Filters, list[Any]]]:
-        from kb.timeline.agenda import agenda
-
+    def _meetings(self, request: Request) -> tuple[Any, list[Any]]:
+        chosen = _chosen(request.query_params, action=False, year=False)
         day = self.today()
-
-        def question(conn: sqlite3.Connection, vocab: Vocabulary) -> tuple[Filters, list[Any]]:
-            filters = _filters(vocab, request.query_params, action=False, year=False)
-            meetings = agenda(conn, filters=filters, today=day, past=True)
-            hidden = unpublished(conn, self.loc, vocab)
-            return filters, without(hidden, meetings, "announced_by", "recap")
-
-        return self.ask(question)
+        return _named(
+            lambda: self.kb.agenda(basin=chosen["basin"], today=day, past=True, published=True)
+        )
 
     # -- errors -------------------------------------------------------------------
 
@@ -374,35 +268,35 @@ class Site:
         return self.page("error.html", 500, status=500, problem=None, section="")
 
 
-def _filters(
-    vocab: Vocabulary, params: Mapping[str, str], *, action: bool = True, year: bool = True
-) -> Filters:
-    """The basin, action and year parameters, resolved as the command line's options."""
+def _chosen(params: Mapping[str, str], *, action: bool = True, year: bool = True) -> dict[str, Any]:
+    """The basin, action, kind and year parameters, as the command line's options (a bad
+    kind or year is a BadParameter; basins and actions are resolved by kb.base)."""
     basin = params.get("basin", "").strip() or None
     slug_action = (params.get("action", "").strip() or None) if action else None
     year_text = params.get("year", "").strip() if year else ""
     kind = params.get("kind", "").strip() or None
     if kind is not None and kind not in KINDS:
         raise BadParameter("kind", kind, ", ".join(KINDS))
+    chosen: dict[str, Any] = {"basin": basin, "kind": kind}
+    if action:
+        chosen["action"] = slug_action
+    if year:
+        if year_text and not (
+            year_text.isdigit() and len(year_text) == 4 and 1900 <= int(year_text) <= 2999
+        ):
+            raise BadParameter("year", year_text)
+        chosen["year"] = int(year_text) if year_text else None
+    return chosen
+
+
+def _named(question: Callable[[], T]) -> T:
+    """The answer to ``question``; a basin or action the vocabulary does not know is a
+    BadParameter (the error page lists the known basins)."""
     try:
-        basin = vocab.resolve_basin(basin) if basin else None
-    except KbError:
-        raise BadParameter("basin", basin or "", ", ".join(b.slug for b in vocab.basins)) from None
-    try:
-        slug_action = vocab.resolve_action(slug_action) if slug_action else None
-    except KbError:
-        raise BadParameter("action", slug_action or "") from None
-    if not year_text:
-        return Filters(basin=basin, action=slug_action, kind=kind)
-    if not (year_text.isdigit() and len(year_text) == 4 and 1900 <= int(year_text) <= 2999):
-        raise BadParameter("year", year_text)
-    return Filters(
-        basin=basin,
-        action=slug_action,
-        since=f"{year_text}-01-01",
-        until=f"{year_text}-12-31",
-        kind=kind,
-    )
+        return question()
+    except UnknownName as exc:
+        detail = ", ".join(exc.known) if exc.option == "basin" else ""
+        raise BadParameter(exc.option, exc.value, detail) from None
 
 
 def link(path: str, params: Mapping[str, Any] | None = None, **changes: Any) -> str:

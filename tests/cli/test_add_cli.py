@@ -370,13 +370,13 @@ def test_template_removed_by_the_editor_is_a_one_line_error(
 def test_template_draft_is_kept_when_the_recap_cannot_be_written(
     empty_kb: Path, run: Run, terminal: None, editor: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kb.cli.questions
+    from kb.base import KnowledgeBase
     from kb.errors import KbError
 
-    def disk_full(plan: object) -> None:
+    def disk_full(kb: object, plan: object) -> None:
         raise KbError("recaps/2025-03-01-sud.md: cannot be written (No space left on device)")
 
-    monkeypatch.setattr(kb.cli.questions, "commit", disk_full)
+    monkeypatch.setattr(KnowledgeBase, "commit", disk_full)
     edits(editor, [TEXT])
     result = run("add", "--date", "2025-03-01", "--basin", "sud")
     assert result.exit_code == 1

@@ -11,7 +11,7 @@ import pytest
 from rich.color import Color, ColorSystem
 from rich.color_triplet import ColorTriplet
 
-from kb.cli.render import PALETTE, basin_style
+from kb.cli.console import PALETTE, basin_style
 from kb.recaps.vocab import defaults
 from tests.conftest import Run
 

@@ -2,7 +2,7 @@
 
 What only happens on a terminal is tested two ways: kb run on a pseudo-terminal (a new
 process whose stdout is a pty, as benchmarks/run.py runs it), and in-process with
-``kb.cli.render.on_terminal`` made to say yes.
+``kb.cli.console.on_terminal`` made to say yes.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def paged_env(pager: tuple[str, Path], **more: str) -> dict[str, str]:
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process runs whose stdout counts as a terminal (never paged: KB_PAGER=cat)."""
-    monkeypatch.setattr("kb.cli.render.on_terminal", lambda: True)
+    monkeypatch.setattr("kb.cli.console.on_terminal", lambda: True)
     monkeypatch.setenv("KB_PAGER", "cat")
 
 
@@ -131,7 +131,8 @@ def test_every_command_takes_no_color_and_the_long_ones_no_pager() -> None:
     for name, command in group.commands.items():  # type: ignore[attr-defined]
         flags = {flag for param in command.params for flag in param.opts}
         assert "--no-color" in flags, name
-        assert ("--no-pager" in flags) == (name in {"search", "list", "show", "timeline"}), name
+        long_ones = {"search", "list", "show", "similar", "timeline"}
+        assert ("--no-pager" in flags) == (name in long_ones), name
 
 
 # -- the pager ----------------------------------------------------------------------------
@@ -157,6 +158,19 @@ def test_search_timeline_and_list_are_paged_too(
     status, shown = kb_on_terminal(tmp_path, *command, lines=10, **paged_env(pager))
     assert status == 0 and "5 recaps" not in shown
     assert "5 recaps" in ANSI.sub("", pager[1].read_text(encoding="utf-8"))
+
+
+def test_similar_is_paged_unless_no_pager(
+    kb_dir: Path, tmp_path: Path, pager: tuple[str, Path]
+) -> None:
+    args = ["similar", CO_2025_02, "--limit", "20"]
+    status, shown = kb_on_terminal(tmp_path, *args, lines=10, **paged_env(pager))
+    paged = ANSI.sub("", pager[1].read_text(encoding="utf-8"))
+    assert status == 0 and "near: " in paged and "near: " not in ANSI.sub("", shown)
+    pager[1].unlink()
+    status, shown = kb_on_terminal(tmp_path, *args, "--no-pager", lines=10, **paged_env(pager))
+    assert status == 0 and ANSI.sub("", shown).rstrip().splitlines()[-1].startswith("  kb show")
+    assert not pager[1].exists()
 
 
 def test_no_pager_when_asked_when_short_or_when_piped(
