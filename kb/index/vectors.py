@@ -38,7 +38,7 @@ def fill(
         missing = conn.execute(_MISSING).fetchall()
     if not missing:
         return 0
-    from kb.text.meaning import known, passages, vectors, word_rows, words
+    from kb.text.meaning import known, means, passages, vectors, word_rows, words
 
     # One vector per passage, a section's vectors end to end in one value.
     split = [passages(heading, text) for _, heading, text in missing]
@@ -50,13 +50,27 @@ def fill(
     texts = [f"{heading}\n{text}" for _, heading, text in missing]
     table = known(w.key for text in texts for w in words(text))
     conn.executemany(
-        "INSERT INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
+        "INSERT INTO vectors (digest, vector, words, mean) VALUES (?, ?, ?, ?)",
         (
-            (row[0], value, word_rows(text, table))
-            for row, value, text in zip(missing, values, texts, strict=True)
+            (row[0], value, word_rows(text, table), mean)
+            for row, value, text, mean in zip(missing, values, texts, means(values), strict=True)
         ),
     )
     return len(missing)
+
+
+def fill_means(conn: sqlite3.Connection) -> None:
+    """Give their mean (kb.text.meaning.means) to the vectors kept without one, by an
+    index made before means were kept (its migration calls this, once)."""
+    rows = conn.execute("SELECT digest, vector FROM vectors WHERE mean IS NULL").fetchall()
+    if not rows:
+        return
+    from kb.text.meaning import means
+
+    conn.executemany(
+        "UPDATE vectors SET mean = ? WHERE digest = ?",
+        zip(means([row[1] for row in rows]), (row[0] for row in rows), strict=True),
+    )
 
 
 def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list[str]) -> int:
@@ -70,15 +84,27 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list
     with contextlib.suppress(sqlite3.Error), reading(os.fspath(path)):
         old = sqlite3.connect(f"{os.path.abspath(path)}", timeout=10)
         try:
+            # An index made before means were kept has none to give: computed here.
+            columns = {row[1] for row in old.execute("PRAGMA table_info(vectors)")}
+            mean = "mean" if "mean" in columns else "NULL"
             for start in range(0, len(digests), 500):
                 chunk = digests[start : start + 500]
                 rows = old.execute(
-                    "SELECT digest, vector, words FROM vectors"
+                    f"SELECT digest, vector, words, {mean} FROM vectors"
                     f" WHERE digest IN ({','.join('?' * len(chunk))})",
                     chunk,
                 ).fetchall()
+                if mean == "NULL" and rows:
+                    from kb.text.meaning import means
+
+                    rows = [
+                        (*row[:3], value)
+                        for row, value in zip(rows, means([r[1] for r in rows]), strict=True)
+                    ]
                 conn.executemany(
-                    "INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)", rows
+                    "INSERT OR IGNORE INTO vectors (digest, vector, words, mean)"
+                    " VALUES (?, ?, ?, ?)",
+                    rows,
                 )
                 copied += len(rows)
         finally:
