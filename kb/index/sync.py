@@ -451,6 +451,11 @@ def _sync(
     except BaseException:
         with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
             conn.execute("ROLLBACK")
+        # A disk full once the transaction's pages spilled into the file leaves the
+        # journal for the next reader to roll back: this read does it now, and removes
+        # the journal, so that the index is left as it was.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         raise
     return report
 
