@@ -10,14 +10,19 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-# Sections whose text has no vector yet: one row per digest.
+# Sections whose text has no vector yet, one per digest: put aside in a temporary table
+# (their digest and where one of them is; SQLite spills it to a file), then read a batch
+# at a time, so that a first index of 100,000 recaps does not hold every section's text
+# and vectors in memory at once.
 _MISSING = (
-    "SELECT s.digest, s.heading, s.text FROM sections s"
+    "CREATE TEMP TABLE missing AS SELECT s.digest, min(s.n) AS n FROM sections s"
     " WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.digest = s.digest)"
     " GROUP BY s.digest"
 )
+_STILL = "NOT EXISTS (SELECT 1 FROM vectors v WHERE v.digest = m.digest)"
+BATCH = 2000  # sections a batch (their text, passages and vectors: a few MB)
 
 
 def fill(
@@ -27,22 +32,51 @@ def fill(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Give every section a vector: from ``carry`` (an older index file) when it has
-    one for the same digest, else computed. Returns how many were computed."""
-    missing = conn.execute(_MISSING).fetchall()
-    if (
-        missing
-        and carry is not None
-        and os.path.exists(carry)
-        and _carry(conn, carry, [row[0] for row in missing])
-    ):
-        missing = conn.execute(_MISSING).fetchall()
-    if not missing:
-        return 0
+    one for the same digest, else computed. Returns how many were computed.
+    ``progress(done, total)``: sections computed so far, of how many."""
+    conn.execute("DROP TABLE IF EXISTS temp.missing")
+    conn.execute(_MISSING)
+    try:
+        if carry is not None and os.path.exists(carry):
+            _carry(conn, carry)
+        total = conn.execute(f"SELECT count(*) FROM missing m WHERE {_STILL}").fetchone()[0]
+        done = 0
+        for batch in _batches(
+            conn,
+            "SELECT m.rowid, m.digest, s.heading, s.text FROM missing m"
+            f" JOIN sections s ON s.n = m.n WHERE {_STILL}",
+        ):
+            _compute(conn, [row[1:] for row in batch])
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        return int(total)
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.missing")
+
+
+def _batches(conn: sqlite3.Connection, select: str) -> Iterator[list[sqlite3.Row]]:
+    """The rows of ``select`` (of table ``missing``, its rowid first), :data:`BATCH` at a
+    time, each batch read whole before the caller writes."""
+    last = 0
+    while True:
+        where = " AND" if " WHERE " in select else " WHERE"
+        batch = conn.execute(
+            f"{select}{where} m.rowid > ? ORDER BY m.rowid LIMIT ?", (last, BATCH)
+        ).fetchall()
+        if not batch:
+            return
+        last = batch[-1][0]
+        yield batch
+
+
+def _compute(conn: sqlite3.Connection, missing: list[tuple[str, str, str]]) -> None:
+    """Compute and store the vectors of these sections (digest, heading, text)."""
     from kb.text.meaning import known, passages, vectors, word_rows, words
 
     # One vector per passage, a section's vectors end to end in one value.
     split = [passages(heading, text) for _, heading, text in missing]
-    computed = vectors([p for parts in split for p in parts], progress)
+    computed = vectors([p for parts in split for p in parts])
     values, at = [], 0
     for parts in split:
         values.append(b"".join(computed[at : at + len(parts)]))
@@ -56,12 +90,11 @@ def fill(
             for row, value, text in zip(missing, values, texts, strict=True)
         ),
     )
-    return len(missing)
 
 
-def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list[str]) -> int:
-    """Copy the vectors an older index has for these digests; how many it had. An old
-    index without vectors, or damaged, has none to give."""
+def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
+    """Copy the vectors an older index has for the missing sections' digests; how many
+    it had. An old index without vectors, or damaged, has none to give."""
     from kb.index.gate import reading
 
     copied = 0
@@ -70,17 +103,19 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list
     with contextlib.suppress(sqlite3.Error), reading(os.fspath(path)):
         old = sqlite3.connect(f"{os.path.abspath(path)}", timeout=10)
         try:
-            for start in range(0, len(digests), 500):
-                chunk = digests[start : start + 500]
-                rows = old.execute(
-                    "SELECT digest, vector, words FROM vectors"
-                    f" WHERE digest IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-                conn.executemany(
-                    "INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)", rows
-                )
-                copied += len(rows)
+            for batch in _batches(conn, "SELECT rowid, digest FROM missing m"):
+                for start in range(0, len(batch), 500):
+                    chunk = [row[1] for row in batch[start : start + 500]]
+                    rows = old.execute(
+                        "SELECT digest, vector, words FROM vectors"
+                        f" WHERE digest IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    ).fetchall()
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
+                        rows,
+                    )
+                    copied += len(rows)
         finally:
             old.close()
     return copied
