@@ -10,14 +10,19 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-# Sections whose text has no vector yet: one row per digest.
+# Sections whose text has no vector yet, one per digest: put aside in a temporary table
+# (their digest and where one of them is; SQLite spills it to a file), then read a batch
+# at a time, so that a first index of 100,000 recaps does not hold every section's text
+# and vectors in memory at once.
 _MISSING = (
-    "SELECT s.digest, s.heading, s.text FROM sections s"
+    "CREATE TEMP TABLE missing AS SELECT s.digest, min(s.n) AS n FROM sections s"
     " WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE v.digest = s.digest)"
     " GROUP BY s.digest"
 )
+_STILL = "NOT EXISTS (SELECT 1 FROM vectors v WHERE v.digest = m.digest)"
+BATCH = 2000  # sections a batch (their text, passages and vectors: a few MB)
 
 
 def fill(
@@ -27,22 +32,51 @@ def fill(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Give every section a vector: from ``carry`` (an older index file) when it has
-    one for the same digest, else computed. Returns how many were computed."""
-    missing = conn.execute(_MISSING).fetchall()
-    if (
-        missing
-        and carry is not None
-        and os.path.exists(carry)
-        and _carry(conn, carry, [row[0] for row in missing])
-    ):
-        missing = conn.execute(_MISSING).fetchall()
-    if not missing:
-        return 0
+    one for the same digest, else computed. Returns how many were computed.
+    ``progress(done, total)``: sections computed so far, of how many."""
+    conn.execute("DROP TABLE IF EXISTS temp.missing")
+    conn.execute(_MISSING)
+    try:
+        if carry is not None and os.path.exists(carry):
+            _carry(conn, carry)
+        total = conn.execute(f"SELECT count(*) FROM missing m WHERE {_STILL}").fetchone()[0]
+        done = 0
+        for batch in _batches(
+            conn,
+            "SELECT m.rowid, m.digest, s.heading, s.text FROM missing m"
+            f" JOIN sections s ON s.n = m.n WHERE {_STILL}",
+        ):
+            _compute(conn, [row[1:] for row in batch])
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        return int(total)
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp.missing")
+
+
+def _batches(conn: sqlite3.Connection, select: str) -> Iterator[list[sqlite3.Row]]:
+    """The rows of ``select`` (of table ``missing``, its rowid first), :data:`BATCH` at a
+    time, each batch read whole before the caller writes."""
+    last = 0
+    while True:
+        where = " AND" if " WHERE " in select else " WHERE"
+        batch = conn.execute(
+            f"{select}{where} m.rowid > ? ORDER BY m.rowid LIMIT ?", (last, BATCH)
+        ).fetchall()
+        if not batch:
+            return
+        last = batch[-1][0]
+        yield batch
+
+
+def _compute(conn: sqlite3.Connection, missing: list[tuple[str, str, str]]) -> None:
+    """Compute and store the vectors of these sections (digest, heading, text)."""
     from kb.text.meaning import known, means, passages, vectors, word_rows, words
 
     # One vector per passage, a section's vectors end to end in one value.
     split = [passages(heading, text) for _, heading, text in missing]
-    computed = vectors([p for parts in split for p in parts], progress)
+    computed = vectors([p for parts in split for p in parts])
     values, at = [], 0
     for parts in split:
         values.append(b"".join(computed[at : at + len(parts)]))
@@ -56,26 +90,32 @@ def fill(
             for row, value, text, mean in zip(missing, values, texts, means(values), strict=True)
         ),
     )
-    return len(missing)
 
 
 def fill_means(conn: sqlite3.Connection) -> None:
     """Give their mean (kb.text.meaning.means) to the vectors kept without one, by an
-    index made before means were kept (its migration calls this, once)."""
-    rows = conn.execute("SELECT digest, vector FROM vectors WHERE mean IS NULL").fetchall()
-    if not rows:
-        return
+    index made before means were kept (its migration calls this, once), BATCH at a time."""
     from kb.text.meaning import means
 
-    conn.executemany(
-        "UPDATE vectors SET mean = ? WHERE digest = ?",
-        zip(means([row[1] for row in rows]), (row[0] for row in rows), strict=True),
-    )
+    last = ""
+    while True:
+        rows = conn.execute(
+            "SELECT digest, vector FROM vectors WHERE mean IS NULL AND digest > ?"
+            " ORDER BY digest LIMIT ?",
+            (last, BATCH),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        conn.executemany(
+            "UPDATE vectors SET mean = ? WHERE digest = ?",
+            zip(means([row[1] for row in rows]), (row[0] for row in rows), strict=True),
+        )
 
 
-def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list[str]) -> int:
-    """Copy the vectors an older index has for these digests; how many it had. An old
-    index without vectors, or damaged, has none to give."""
+def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
+    """Copy the vectors an older index has for the missing sections' digests; how many
+    it had. An old index without vectors, or damaged, has none to give."""
     from kb.index.gate import reading
 
     copied = 0
@@ -87,26 +127,27 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str], digests: list
             # An index made before means were kept has none to give: computed here.
             columns = {row[1] for row in old.execute("PRAGMA table_info(vectors)")}
             mean = "mean" if "mean" in columns else "NULL"
-            for start in range(0, len(digests), 500):
-                chunk = digests[start : start + 500]
-                rows = old.execute(
-                    f"SELECT digest, vector, words, {mean} FROM vectors"
-                    f" WHERE digest IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-                if mean == "NULL" and rows:
-                    from kb.text.meaning import means
+            for batch in _batches(conn, "SELECT rowid, digest FROM missing m"):
+                for start in range(0, len(batch), 500):
+                    chunk = [row[1] for row in batch[start : start + 500]]
+                    rows = old.execute(
+                        f"SELECT digest, vector, words, {mean} FROM vectors"
+                        f" WHERE digest IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    ).fetchall()
+                    if mean == "NULL" and rows:
+                        from kb.text.meaning import means
 
-                    rows = [
-                        (*row[:3], value)
-                        for row, value in zip(rows, means([r[1] for r in rows]), strict=True)
-                    ]
-                conn.executemany(
-                    "INSERT OR IGNORE INTO vectors (digest, vector, words, mean)"
-                    " VALUES (?, ?, ?, ?)",
-                    rows,
-                )
-                copied += len(rows)
+                        rows = [
+                            (*row[:3], value)
+                            for row, value in zip(rows, means([r[1] for r in rows]), strict=True)
+                        ]
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO vectors (digest, vector, words, mean)"
+                        " VALUES (?, ?, ?, ?)",
+                        rows,
+                    )
+                    copied += len(rows)
         finally:
             old.close()
     return copied

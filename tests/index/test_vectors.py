@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from kb.config import locate
 from kb.index.schema import connect
 from kb.index.sync import sync
@@ -93,3 +95,24 @@ def test_the_first_computation_reports_progress(empty_kb: Path) -> None:
     passages = [c for c in calls if c[1] != 3]
     assert files[-1] == (3, 3)
     assert passages and passages[-1][0] == passages[-1][1]  # the vectors' own count, to the end
+
+
+def test_many_sections_are_computed_and_carried_a_batch_at_a_time(
+    empty_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first index reads the sections to compute a batch at a time (a first index of
+    100,000 recaps held every text and vector at once: 1.3 GB), and a rebuild carries
+    the old vectors over the same way: every batch, not only the first."""
+    from kb.index import vectors as kept
+
+    monkeypatch.setattr(kept, "BATCH", 2)
+    for day in range(10, 15):
+        write_recap(empty_kb, date=f"2025-01-{day}", body=BUDGET.replace("tard", f"tard {day}"))
+    loc = locate(empty_kb)
+    calls: list[tuple[int, int]] = []
+    report = sync(loc, progress=lambda done, total: calls.append((done, total)))
+    assert report.meanings == sections(loc.db) == len(vectors(loc.db)) == 5
+    assert calls[-3:] == [(2, 5), (4, 5), (5, 5)]  # the vectors' batches
+    before = vectors(loc.db)
+    report = sync(loc, rebuild=True)
+    assert report.meanings == 0 and vectors(loc.db) == before
