@@ -84,11 +84,15 @@ def _compute(conn: sqlite3.Connection, missing: list[tuple[str, str, str]]) -> N
     texts = [f"{heading}\n{text}" for _, heading, text in missing]
     table = known(w.key for text in texts for w in words(text))
     conn.executemany(
-        "INSERT INTO vectors (digest, vector, words, mean) VALUES (?, ?, ?, ?)",
+        "INSERT INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
         (
-            (row[0], value, word_rows(text, table), mean)
-            for row, value, text, mean in zip(missing, values, texts, means(values), strict=True)
+            (row[0], value, word_rows(text, table))
+            for row, value, text in zip(missing, values, texts, strict=True)
         ),
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO means (digest, mean) VALUES (?, ?)",
+        zip((row[0] for row in missing), means(values), strict=True),
     )
 
 
@@ -100,16 +104,16 @@ def fill_means(conn: sqlite3.Connection) -> None:
     last = ""
     while True:
         rows = conn.execute(
-            "SELECT digest, vector FROM vectors WHERE mean IS NULL AND digest > ?"
-            " ORDER BY digest LIMIT ?",
+            "SELECT v.digest, v.vector FROM vectors v WHERE v.digest > ? AND NOT EXISTS"
+            " (SELECT 1 FROM means m WHERE m.digest = v.digest) ORDER BY v.digest LIMIT ?",
             (last, BATCH),
         ).fetchall()
         if not rows:
             return
         last = rows[-1][0]
         conn.executemany(
-            "UPDATE vectors SET mean = ? WHERE digest = ?",
-            zip(means([row[1] for row in rows]), (row[0] for row in rows), strict=True),
+            "INSERT INTO means (digest, mean) VALUES (?, ?)",
+            zip((row[0] for row in rows), means([row[1] for row in rows]), strict=True),
         )
 
 
@@ -125,27 +129,32 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
         old = sqlite3.connect(f"{os.path.abspath(path)}", timeout=10)
         try:
             # An index made before means were kept has none to give: computed here.
-            columns = {row[1] for row in old.execute("PRAGMA table_info(vectors)")}
-            mean = "mean" if "mean" in columns else "NULL"
+            tables = {row[0] for row in old.execute("SELECT name FROM sqlite_master")}
             for batch in _batches(conn, "SELECT rowid, digest FROM missing m"):
                 for start in range(0, len(batch), 500):
                     chunk = [row[1] for row in batch[start : start + 500]]
+                    slots = ",".join("?" * len(chunk))
                     rows = old.execute(
-                        f"SELECT digest, vector, words, {mean} FROM vectors"
-                        f" WHERE digest IN ({','.join('?' * len(chunk))})",
+                        f"SELECT digest, vector, words FROM vectors WHERE digest IN ({slots})",
                         chunk,
                     ).fetchall()
-                    if mean == "NULL" and rows:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
+                        rows,
+                    )
+                    kept = []
+                    if "means" in tables:
+                        kept = old.execute(
+                            f"SELECT digest, mean FROM means WHERE digest IN ({slots})", chunk
+                        ).fetchall()
+                    lacking = [r for r in rows if r[0] not in {k[0] for k in kept}]
+                    if lacking:
                         from kb.text.meaning import means
 
-                        rows = [
-                            (*row[:3], value)
-                            for row, value in zip(rows, means([r[1] for r in rows]), strict=True)
-                        ]
+                        values = means([r[1] for r in lacking])
+                        kept += zip([r[0] for r in lacking], values, strict=True)
                     conn.executemany(
-                        "INSERT OR IGNORE INTO vectors (digest, vector, words, mean)"
-                        " VALUES (?, ?, ?, ?)",
-                        rows,
+                        "INSERT OR IGNORE INTO means (digest, mean) VALUES (?, ?)", kept
                     )
                     copied += len(rows)
         finally:
@@ -154,5 +163,6 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
 
 
 def forget_unused(conn: sqlite3.Connection) -> None:
-    """Drop the vectors no section has any more."""
-    conn.execute("DELETE FROM vectors WHERE digest NOT IN (SELECT digest FROM sections)")
+    """Drop the vectors (and means) no section has any more."""
+    for table in ("vectors", "means"):
+        conn.execute(f"DELETE FROM {table} WHERE digest NOT IN (SELECT digest FROM sections)")

@@ -473,7 +473,7 @@ def _read(conn: sqlite3.Connection, recap_ids: Sequence[str]) -> list[_Section]:
 def _means(conn: sqlite3.Connection, digests: Sequence[str]) -> dict[str, bytes]:
     """The mean vector of each of these sections (by digest), as the index keeps it."""
     wanted = sorted(set(digests))
-    return dict(_in(conn, "SELECT digest, mean FROM vectors WHERE digest IN ({})", wanted))
+    return dict(_in(conn, "SELECT digest, mean FROM means WHERE digest IN ({})", wanted))
 
 
 def _compared(
@@ -593,7 +593,7 @@ def _common(conn: sqlite3.Connection) -> list[float]:
     over the index in a larger one. In a small knowledge base the mean is mostly its few
     sections themselves: taken away in part only (n / (n + 50) of it), as a prior would."""
     last = conn.execute("SELECT max(n) FROM sections").fetchone()[0] or 0
-    sql = "SELECT v.mean FROM sections s JOIN vectors v ON v.digest = s.digest"
+    sql = "SELECT m.mean FROM sections s JOIN means m ON m.digest = s.digest"
     if last <= SAMPLE:
         values = [row[0] for row in conn.execute(sql)]
         count = len(values)

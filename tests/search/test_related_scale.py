@@ -69,7 +69,7 @@ def without_related_data(db: Path) -> None:
     conn = sqlite3.connect(db)
     conn.execute("DROP INDEX sections_heading_key")
     conn.execute("ALTER TABLE sections DROP COLUMN heading_key")
-    conn.execute("ALTER TABLE vectors DROP COLUMN mean")
+    conn.execute("DROP TABLE means")
     conn.execute(
         "UPDATE meta SET value = '10' || substr(value, ?) WHERE key = 'vocabulary_stat'",
         (len(INDEXER) + 1,),
@@ -82,7 +82,7 @@ def without_related_data(db: Path) -> None:
 def stored(db: Path) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
     conn = connect(db)
     try:
-        means = dict(conn.execute("SELECT digest, mean FROM vectors").fetchall())
+        means = dict(conn.execute("SELECT digest, mean FROM means").fetchall())
         keys = conn.execute("SELECT heading, heading_key FROM sections").fetchall()
         return means, sorted(tuple(row) for row in keys)
     finally:
@@ -113,7 +113,8 @@ def test_a_section_mean_is_the_mean_of_its_passages(kb_dir: Path) -> None:
     loc = locate(kb_dir)
     sync(loc)
     conn = connect(loc.db)
-    for vector, mean in conn.execute("SELECT vector, mean FROM vectors LIMIT 20"):
+    rows = conn.execute("SELECT v.vector, m.mean FROM vectors v JOIN means m USING (digest)")
+    for vector, mean in rows.fetchall()[:20]:
         signed = memoryview(vector).cast("b")
         count = len(vector) // vectors_table.DIMENSIONS
         kept = vectors_table.section_mean(mean)
