@@ -41,7 +41,7 @@ class Rows(NamedTuple):
     id: str
     recap: tuple[Any, ...]  # RECAP_COLUMNS
     fts: tuple[str, str, str, str, str]  # recaps_fr: title, text, their stems, forms
-    sections: list[tuple[int, str, str, str]]  # position, heading, text, digest
+    sections: list[tuple[int, str, str, str, str]]  # position, heading, text, digest, key
     actions: list[tuple[str, str]]  # linked action, JSON list of its sections
 
 
@@ -112,6 +112,7 @@ def rows(vocab: Vocabulary, recap: Recap) -> Rows:
     named in the frontmatter or mentioned in a section."""
     from kb.index.fts import terms
     from kb.recaps.actions import links
+    from kb.text.fold import fold
     from kb.text.meaning import digest
 
     linked = links(vocab, recap.actions, recap.sections)
@@ -126,7 +127,10 @@ def rows(vocab: Vocabulary, recap: Recap) -> Rows:
             *(recap.kind, recap.published),
         ),
         (recap.title, plain, *terms(recap.title, plain)),
-        [(s.position, s.heading, s.text, digest(s.heading, s.text)) for s in recap.sections],
+        [
+            (s.position, s.heading, s.text, digest(s.heading, s.text), fold(s.heading))
+            for s in recap.sections
+        ],
         [(action, _json(positions)) for action, positions in linked.items()],
     )
 

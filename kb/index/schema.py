@@ -124,6 +124,21 @@ def _m008_kinds(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE recaps ADD COLUMN published TEXT")
 
 
+def _m009_related(conn: sqlite3.Connection) -> None:
+    # What kb.search.meaning.related reads of a section: its heading as compared
+    # (kb.text.fold), indexed with its recap, so whether other recaps have the same
+    # heading is one lookup; its vector as a whole (the mean of its passages'), kept by
+    # digest beside the vectors (in their table, it made a row of a long section spill
+    # into a page of its own: the table doubled). The vectors kept get theirs now (the
+    # heading keys come with the sync that the indexer's version makes).
+    from kb.index import vectors
+
+    conn.execute("ALTER TABLE sections ADD COLUMN heading_key TEXT")
+    conn.execute("CREATE INDEX sections_heading_key ON sections (heading_key, recap_id)")
+    conn.execute("CREATE TABLE means (digest TEXT PRIMARY KEY, mean BLOB NOT NULL) WITHOUT ROWID")
+    vectors.fill_means(conn)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m001_initial,
     _m002_action_sections,
@@ -133,6 +148,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _m006_browse_view,
     _m007_meaning,
     _m008_kinds,
+    _m009_related,
 )
 
 

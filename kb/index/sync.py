@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 # Bump when what is stored for a recap changes: every index is then rebuilt on next use.
 # 10: word vectors (8), links out of the folder read only if kb.yml says so (9), and
 # each recap's kind and publication date: an index any of them made is made again.
-INDEXER = "10"
+# 11: each section's heading key (kb.search.meaning.related).
+INDEXER = "11"
 
 BATCH = 500
 REOPEN = 3  # times a sync opens the index again when a rebuild replaced it meanwhile
@@ -450,6 +451,11 @@ def _sync(
     except BaseException:
         with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
             conn.execute("ROLLBACK")
+        # A disk full once the transaction's pages spilled into the file leaves the
+        # journal for the next reader to roll back: this read does it now, and removes
+        # the journal, so that the index is left as it was.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         raise
     return report
 
@@ -535,7 +541,7 @@ class _Writer:
             for table, columns in (
                 ("recaps", ("n", *RECAP_COLUMNS)),
                 ("recaps_fr", ("rowid", *COLUMNS)),
-                ("sections", ("recap_id", "position", "heading", "text", "digest")),
+                ("sections", ("recap_id", "position", "heading", "text", "digest", "heading_key")),
                 ("recap_actions", ("recap_id", "action", "sections")),
                 ("files", ("path", "size", "mtime_ns", "hash", "recap_id")),
             )

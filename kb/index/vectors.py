@@ -72,7 +72,7 @@ def _batches(conn: sqlite3.Connection, select: str) -> Iterator[list[sqlite3.Row
 
 def _compute(conn: sqlite3.Connection, missing: list[tuple[str, str, str]]) -> None:
     """Compute and store the vectors of these sections (digest, heading, text)."""
-    from kb.text.meaning import known, passages, vectors, word_rows, words
+    from kb.text.meaning import known, means, passages, vectors, word_rows, words
 
     # One vector per passage, a section's vectors end to end in one value.
     split = [passages(heading, text) for _, heading, text in missing]
@@ -90,6 +90,31 @@ def _compute(conn: sqlite3.Connection, missing: list[tuple[str, str, str]]) -> N
             for row, value, text in zip(missing, values, texts, strict=True)
         ),
     )
+    conn.executemany(
+        "INSERT OR REPLACE INTO means (digest, mean) VALUES (?, ?)",
+        zip((row[0] for row in missing), means(values), strict=True),
+    )
+
+
+def fill_means(conn: sqlite3.Connection) -> None:
+    """Give their mean (kb.text.meaning.means) to the vectors kept without one, by an
+    index made before means were kept (its migration calls this, once), BATCH at a time."""
+    from kb.text.meaning import means
+
+    last = ""
+    while True:
+        rows = conn.execute(
+            "SELECT v.digest, v.vector FROM vectors v WHERE v.digest > ? AND NOT EXISTS"
+            " (SELECT 1 FROM means m WHERE m.digest = v.digest) ORDER BY v.digest LIMIT ?",
+            (last, BATCH),
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        conn.executemany(
+            "INSERT INTO means (digest, mean) VALUES (?, ?)",
+            zip((row[0] for row in rows), means([row[1] for row in rows]), strict=True),
+        )
 
 
 def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
@@ -103,17 +128,33 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
     with contextlib.suppress(sqlite3.Error), reading(os.fspath(path)):
         old = sqlite3.connect(f"{os.path.abspath(path)}", timeout=10)
         try:
+            # An index made before means were kept has none to give: computed here.
+            tables = {row[0] for row in old.execute("SELECT name FROM sqlite_master")}
             for batch in _batches(conn, "SELECT rowid, digest FROM missing m"):
                 for start in range(0, len(batch), 500):
                     chunk = [row[1] for row in batch[start : start + 500]]
+                    slots = ",".join("?" * len(chunk))
                     rows = old.execute(
-                        "SELECT digest, vector, words FROM vectors"
-                        f" WHERE digest IN ({','.join('?' * len(chunk))})",
+                        f"SELECT digest, vector, words FROM vectors WHERE digest IN ({slots})",
                         chunk,
                     ).fetchall()
                     conn.executemany(
                         "INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
                         rows,
+                    )
+                    kept = []
+                    if "means" in tables:
+                        kept = old.execute(
+                            f"SELECT digest, mean FROM means WHERE digest IN ({slots})", chunk
+                        ).fetchall()
+                    lacking = [r for r in rows if r[0] not in {k[0] for k in kept}]
+                    if lacking:
+                        from kb.text.meaning import means
+
+                        values = means([r[1] for r in lacking])
+                        kept += zip([r[0] for r in lacking], values, strict=True)
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO means (digest, mean) VALUES (?, ?)", kept
                     )
                     copied += len(rows)
         finally:
@@ -122,5 +163,6 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
 
 
 def forget_unused(conn: sqlite3.Connection) -> None:
-    """Drop the vectors no section has any more."""
-    conn.execute("DELETE FROM vectors WHERE digest NOT IN (SELECT digest FROM sections)")
+    """Drop the vectors (and means) no section has any more."""
+    for table in ("vectors", "means"):
+        conn.execute(f"DELETE FROM {table} WHERE digest NOT IN (SELECT digest FROM sections)")

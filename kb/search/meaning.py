@@ -20,11 +20,13 @@ Each hit gets its meaning score (its nearest passage's cosine) either way.
 
 from __future__ import annotations
 
+import json
+import math
 import operator
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kb.search.filters import Filters, where_clause
 from kb.search.hits import RecapHit, SectionHit
@@ -352,6 +354,18 @@ RELATED = 0.3
 # recaps have). Cosines spread from -1 to 1: two sections of the same action come
 # before those that only share words, unless the action is in nearly every recap.
 SHARED = 2.0
+# Which other recaps related() compares with this one (every other recap of a smaller
+# knowledge base): those that have the most of the weightiest words of its sections
+# (WHOLE recaps, each section compared, besides two for each section asked for), and
+# those that hold its sections' actions (HOLDING recaps, the sections that speak of
+# the action compared), the rarer action first, other basins first, the newest first.
+WHOLE = 60
+HOLDING = 400
+SOUGHT = 6  # the weightiest words of each section the other recaps are found by
+POSTINGS = 200  # the recaps each of these words finds at most (the newest first)
+# How many sections the common component is the mean of (every section of a smaller
+# knowledge base; else as many spread over the index).
+SAMPLE = 200
 
 
 class Related(NamedTuple):
@@ -369,6 +383,21 @@ class Related(NamedTuple):
     score: float
 
 
+class _Section(NamedTuple):
+    recap_id: str
+    position: int
+    heading: str
+    key: str  # the heading folded (kb.text.fold), as the index keeps it
+    basin: str
+    digest: str  # its vector's (table vectors)
+
+
+_SECTIONS = (
+    "SELECT s.recap_id, s.position, s.heading, s.heading_key, r.basin, s.digest FROM sections s"
+    " JOIN recaps r ON r.id = s.recap_id"
+)
+
+
 def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Related]:
     """The sections of other recaps nearest in meaning to this recap's sections (each
     other section once, with the section of this recap it is nearest to): other basins
@@ -381,87 +410,249 @@ def related(conn: sqlite3.Connection, recap_id: str, limit: int = 5) -> list[Rel
     words are the network's, not a subject's, and static word vectors found them near
     one another. Two sections that speak of the same action come first (SHARED, the
     more so as few recaps have the action): the subjects the basins share are the
-    actions."""
-    import numpy as np
+    actions.
 
-    rows = conn.execute(
-        "SELECT s.recap_id, s.position, s.heading, r.basin, v.vector FROM sections s"
-        " JOIN vectors v ON v.digest = s.digest JOIN recaps r ON r.id = s.recap_id"
-    ).fetchall()
-    if not any(row[0] == recap_id for row in rows):
+    Only some other recaps are compared (:func:`_compared`), in plain Python: reading
+    every section's vectors into numpy took a second at 10,000 recaps."""
+    own = _read(conn, [recap_id])
+    means = _means(conn, [section.digest for section in own])
+    own = [section for section in own if section.digest in means]
+    if not own:
         return []
-    actions = _section_actions(conn)
-    recaps = len({row[0] for row in rows})
-    held: dict[str, int] = {}
-    for (_, action), _positions in actions.items():
-        held[action] = held.get(action, 0) + 1
-    specific = {a: 1 - (n - 1) / recaps for a, n in held.items()}
-    of_section: dict[tuple[str, int], set[str]] = {}
-    for (rid, action), positions in actions.items():
-        for position in positions:
-            of_section.setdefault((rid, position), set()).add(action)
-    kept = _subject_sections(rows, of_section)
-    mine = [i for i, row in enumerate(rows) if row[0] == recap_id and kept[i]]
-    if not mine:
-        mine = [i for i, row in enumerate(rows) if row[0] == recap_id]
-    size = meaning.DIMENSIONS
-    # A section's vector: the mean of its passages' (each passage is one line's worth).
-    counts = np.fromiter((len(row[4]) // size for row in rows), dtype=np.int64, count=len(rows))
-    passages = np.frombuffer(b"".join(row[4] for row in rows), dtype=np.int8).reshape(-1, size)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    sums = np.add.reduceat(passages, starts, axis=0, dtype=np.int32)  # no float copy first
-    sections = sums.astype(np.float32) / counts[:, None]
-    # What every section of the knowledge base shares (the vocabulary of the social-health
-    # network) taken away: what is left tells sections apart (SIF's common component).
-    # In a small knowledge base the mean is mostly its few sections themselves: taken
-    # away in part only (n / (n + 50) of it), as a prior would.
-    sections -= sections.mean(axis=0) * (len(rows) / (len(rows) + 50))
-    norms = np.linalg.norm(sections, axis=1, keepdims=True)
-    sections /= np.where(norms == 0, 1, norms)
-    cosines = sections @ sections[mine].T  # every section x this recap's sections
-    index = {(row[0], row[1]): i for i, row in enumerate(rows)}
-    sections_of: dict[str, list[int]] = {}  # each action's sections (rows)
-    for (rid, action), positions in actions.items():
-        found = (index.get((rid, p)) for p in positions)
-        sections_of.setdefault(action, []).extend(i for i in found if i is not None)
-    bonus = np.zeros_like(cosines)
-    for j, at in enumerate(mine):
-        for action in of_section.get((rows[at][0], rows[at][1]), set()):
-            them = sections_of[action]
-            bonus[them, j] = np.maximum(bonus[them, j], SHARED * specific[action])
-    scores = cosines + bonus
-    nearest = scores.argmax(axis=1)
-    best = scores.max(axis=1)
-    basin = rows[mine[0]][3]
-    candidates = [
-        i
-        for i in np.argsort(-best, kind="stable")
-        if rows[i][0] != recap_id and kept[i] and best[i] >= RELATED
-    ]
-    candidates.sort(key=lambda i: rows[i][3] == basin)  # stable: other basins first
-    out: list[Related] = []
-    seen_recaps: dict[str, int] = {}
-    for i in candidates:
-        other = rows[i][0]
-        if seen_recaps.get(other, 0) >= 2:  # at most two sections of one recap
+    actions = _section_actions(conn, [recap_id])
+    kept = _subject_sections(conn, own, actions)
+    mine = [section for section, keep in zip(own, kept, strict=True) if keep] or own
+    total = conn.execute("SELECT count(*) FROM recaps").fetchone()[0]
+    of_mine = [actions.get((s.recap_id, s.position), set()) for s in mine]
+    specific = _specificity(conn, set().union(*of_mine), total)
+    whole, holding = _compared(conn, recap_id, mine, specific, total, WHOLE + 2 * limit)
+    rows = _read(conn, whole)
+    actions.update(_section_actions(conn, whole))
+    # Of the recaps that hold an action, the sections that speak of it only.
+    held = [row for row in _read(conn, list({r: None for r, _ in holding})) if row[:2] in holding]
+    actions.update(holding)
+    rows += held
+    kept = _subject_sections(conn, rows, actions)
+    rows = [row for row, keep in zip(rows, kept, strict=True) if keep]
+    means.update(_means(conn, [row.digest for row in rows]))
+    near = _Near(_common(conn), [means[section.digest] for section in mine])
+    scored = []  # (order, cosine, this recap's section, the other section)
+    for section in rows:
+        if section.digest not in means:
             continue
-        seen_recaps[other] = seen_recaps.get(other, 0) + 1
-        score = float(cosines[i, nearest[i]])
-        out.append(_related(conn, rows[mine[nearest[i]]], rows[i], score))
+        theirs = actions.get((section.recap_id, section.position), set())
+        best, at, cosine = -9.0, 0, 0.0
+        for j, close in enumerate(near.cosines(means[section.digest])):
+            shared = theirs & of_mine[j]
+            score = close + max((SHARED * specific[a] for a in shared), default=0.0)
+            if score > best:
+                best, at, cosine = score, j, close
+        if best >= RELATED:
+            scored.append((best, cosine, mine[at], section))
+    scored.sort(key=lambda s: -s[0])
+    basin = own[0].basin
+    scored.sort(key=lambda s: s[3].basin == basin)  # stable: other basins first
+    out: list[Related] = []
+    seen: dict[str, int] = {}
+    for _, cosine, this, other in scored:
+        if seen.get(other.recap_id, 0) >= 2:  # at most two sections of one recap
+            continue
+        seen[other.recap_id] = seen.get(other.recap_id, 0) + 1
+        out.append(_related(conn, this, other, cosine))
         if len(out) >= limit:
             break
     return out
 
 
-def _section_actions(conn: sqlite3.Connection) -> dict[tuple[str, str], list[int]]:
-    """The sections (positions) of each recap that speak of each action."""
-    import json
+def _read(conn: sqlite3.Connection, recap_ids: Sequence[str]) -> list[_Section]:
+    """The sections of these recaps, in the index's order."""
+    rows = _in(conn, f"{_SECTIONS} WHERE s.recap_id IN ({{}})", recap_ids)
+    return sorted(map(_Section._make, rows), key=lambda s: (s.recap_id, s.position))
 
-    out: dict[tuple[str, str], list[int]] = {}
-    for recap_id, action, positions in conn.execute(
+
+def _means(conn: sqlite3.Connection, digests: Sequence[str]) -> dict[str, bytes]:
+    """The mean vector of each of these sections (by digest), as the index keeps it."""
+    wanted = sorted(set(digests))
+    return dict(_in(conn, "SELECT digest, mean FROM means WHERE digest IN ({})", wanted))
+
+
+def _compared(
+    conn: sqlite3.Connection,
+    recap_id: str,
+    mine: Sequence[_Section],
+    specific: dict[str, float],
+    total: int,
+    most: int,
+) -> tuple[list[str], dict[tuple[str, int], set[str]]]:
+    """The other recaps worth comparing with this one's sections: every one, wholly,
+    when there are no more than ``most + HOLDING``. Else ``most`` recaps compared wholly,
+    those that have the most of the sections' weightiest words (:func:`_by_words`), and
+    HOLDING recaps that hold the sections' actions, compared by the sections that speak
+    of them (related() puts those first, the rarer the action the sooner): the rarer
+    action first, other basins first, the newest first; these sections (recap,
+    position) with the actions they speak of.
+
+    A section that says the same thing in quite other words and shares no action is not
+    looked for (a search by meaning finds those through its words' nearest words): a
+    related section shares words, or an action."""
+    if total - 1 <= most + HOLDING:
+        everyone = conn.execute("SELECT id FROM recaps WHERE id != ? ORDER BY id", (recap_id,))
+        return [r for (r,) in everyone], {}
+    found = _by_words(conn, recap_id, mine, total)
+    best = sorted(found, key=lambda n: (-found[n], -n))[: most + 1]
+    named = dict(_in(conn, "SELECT n, id FROM recaps WHERE n IN ({})", best))
+    whole = [named[n] for n in best if n in named and named[n] != recap_id][:most]
+    holding: dict[tuple[str, int], set[str]] = {}
+    holders: set[str] = set(whole)
+    basin = mine[0].basin
+    for action in sorted(specific, key=lambda a: (-specific[a], a)):
+        for other in ("!=", "="):  # other basins first
+            if len(holders) >= most + HOLDING:
+                break
+            for rid, positions in conn.execute(
+                "SELECT a.recap_id, a.sections FROM recap_actions a"
+                " JOIN recaps r ON r.id = a.recap_id WHERE a.action = ? AND a.sections != '[]'"
+                f" AND r.basin {other} ? AND a.recap_id != ? ORDER BY a.rowid DESC LIMIT ?",
+                (action, basin, recap_id, most + HOLDING - len(holders)),
+            ):
+                if rid in whole:
+                    continue
+                holders.add(rid)
+                for position in json.loads(positions):
+                    holding.setdefault((rid, position), set()).add(action)
+    return whole, holding
+
+
+def _by_words(
+    conn: sqlite3.Connection, recap_id: str, mine: Sequence[_Section], total: int
+) -> dict[int, float]:
+    """Recaps (their rowids) that have some of the weightiest words of these sections
+    (SOUGHT each), with how much they share with the section they share most with: the
+    SIF weight of each word, times how rare it is in the index (its idf, POSTINGS
+    recaps read at most, the newest)."""
+    texts = dict(
+        conn.execute(
+            "SELECT position, heading || char(10) || text FROM sections WHERE recap_id = ?",
+            (recap_id,),
+        ).fetchall()
+    )
+    sql = (
+        f"SELECT rowid FROM recaps_fr WHERE recaps_fr MATCH ? ORDER BY rowid DESC LIMIT {POSTINGS}"
+    )
+    said = {position: meaning.words(texts.get(position, "")) for position in texts}
+    table = meaning.known(w.key for words in said.values() for w in words)
+    found: dict[int, float] = {}
+    for section in mine:
+        weights = {
+            w.key: table[w.key].weight
+            for w in said.get(section.position, [])
+            if w.key in table and table[w.key].own
+        }
+        score: dict[int, float] = {}
+        for key in sorted(weights, key=lambda k: (-weights[k], k))[:SOUGHT]:
+            match = '{head body forms} : "' + key.replace('"', '""') + '"'
+            hits = [n for (n,) in conn.execute(sql, (match,))]
+            value = weights[key] * math.log(1 + total / max(1, len(hits)))
+            for n in hits:
+                score[n] = score.get(n, 0.0) + value
+        for n, value in score.items():
+            if value > found.get(n, 0.0):
+                found[n] = value
+    return found
+
+
+def _in(
+    conn: sqlite3.Connection, sql: str, values: Sequence[object], before: Sequence[object] = ()
+) -> list[Any]:
+    """Rows of ``sql`` whose ``{}`` is a list of ``values`` (in chunks SQLite takes),
+    after the parameters ``before``."""
+    out: list[Any] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        out.extend(conn.execute(sql.format(",".join("?" * len(chunk))), [*before, *chunk]))
+    return out
+
+
+def _specificity(conn: sqlite3.Connection, actions: set[str], total: int) -> dict[str, float]:
+    """How specific each action is: 1 for an action of one recap, 0 for one of every
+    recap."""
+    if not actions:
+        return {}
+    held = conn.execute(
+        "SELECT action, count(*) FROM recap_actions"
+        f" WHERE action IN ({','.join('?' * len(actions))}) GROUP BY action",
+        sorted(actions),
+    )
+    return {action: 1 - (n - 1) / max(total, 1) for action, n in held}
+
+
+def _common(conn: sqlite3.Connection) -> list[float]:
+    """What every section of the knowledge base shares (the vocabulary of the social-
+    health network), to take away from each: what is left tells sections apart (SIF's
+    common component). The mean of every section's vector, or of SAMPLE sections spread
+    over the index in a larger one. In a small knowledge base the mean is mostly its few
+    sections themselves: taken away in part only (n / (n + 50) of it), as a prior would."""
+    last = conn.execute("SELECT max(n) FROM sections").fetchone()[0] or 0
+    sql = "SELECT m.mean FROM sections s JOIN means m ON m.digest = s.digest"
+    if last <= SAMPLE:
+        values = [row[0] for row in conn.execute(sql)]
+        count = len(values)
+    else:
+        step = last / SAMPLE
+        numbers = sorted({int(i * step) + 1 for i in range(SAMPLE)})
+        values = [row[0] for row in _in(conn, f"{sql} WHERE s.n IN ({{}})", numbers)]
+        count = last  # about as many sections as that
+    if not values:
+        return [0.0] * meaning.DIMENSIONS
+    share = count / (count + 50) / len(values)
+    return [sum(xs) * share for xs in zip(*map(meaning.section_mean, values), strict=True)]
+
+
+class _Near:
+    """The cosines of sections to this recap's, less the common component (SIF's), as
+    distances: ``math.dist`` is one call in C where a dot product in Python is 128
+    multiplications. For a section ``a`` and this recap's ``u`` (centred, of length 1):
+    ``|a - common - s u|² = |a - common|² - 2 s (a - common)·u + s²``."""
+
+    def __init__(self, common: Sequence[float], means: Sequence[bytes]) -> None:
+        self.common = tuple(common)
+        centred = [list(map(operator.sub, meaning.section_mean(m), common)) for m in means]
+        norms = [math.sqrt(sum(map(operator.mul, c, c))) for c in centred]
+        # Any length works; one near a section's keeps the subtraction exact.
+        self.scale = max(norms, default=1.0) or 1.0
+        self.points = [
+            tuple(x + self.scale * y / norm if norm else x for x, y in zip(common, c, strict=True))
+            for c, norm in zip(centred, norms, strict=True)
+        ]
+        self.blank = [norm == 0 for norm in norms]
+
+    def cosines(self, mean: bytes) -> list[float]:
+        """The cosine of this section (its mean, as stored) to each of the recap's."""
+        point = tuple(meaning.section_mean(mean))
+        length = math.dist(point, self.common)
+        if not length:
+            return [0.0] * len(self.points)
+        scale = self.scale
+        base = length * length + scale * scale
+        return [
+            0.0 if blank else (base - math.dist(point, target) ** 2) / (2 * scale * length)
+            for target, blank in zip(self.points, self.blank, strict=True)
+        ]
+
+
+def _section_actions(
+    conn: sqlite3.Connection, recap_ids: Sequence[str]
+) -> dict[tuple[str, int], set[str]]:
+    """The actions each section of these recaps speaks of, by (recap, position)."""
+    out: dict[tuple[str, int], set[str]] = {}
+    for recap_id, action, positions in _in(
+        conn,
         "SELECT recap_id, action, sections FROM recap_actions"
+        " WHERE sections != '[]' AND recap_id IN ({})",
+        recap_ids,
     ):
-        out[(recap_id, action)] = json.loads(positions or "[]")
+        for position in json.loads(positions):
+            out.setdefault((recap_id, position), set()).add(action)
     return out
 
 
@@ -474,48 +665,57 @@ NOT_A_SUBJECT = re.compile(
 
 
 def _subject_sections(
-    rows: Sequence[sqlite3.Row], of_section: dict[tuple[str, int], set[str]]
+    conn: sqlite3.Connection,
+    rows: Sequence[_Section],
+    actions: dict[tuple[str, int], set[str]],
 ) -> list[bool]:
-    """Whether each section may be related: not a recap's text before its first heading
-    (unless the recap has nothing else), not under a heading of the recap itself
-    (NOT_A_SUBJECT), not under a heading that several recaps share without an action."""
-    from kb.text.fold import fold
-
-    headed = {row[0] for row in rows if row[2]}
-    folded = {heading: fold(heading) for heading in {row[2] for row in rows if row[2]}}
-    recaps_of: dict[str, set[str]] = {}
+    """Whether each section (of whole recaps) may be related: not a recap's text before
+    its first heading (unless the recap has nothing else), not under a heading of the
+    recap itself (NOT_A_SUBJECT), not under a heading that other recaps have too (the
+    index's heading keys tell) without an action."""
+    headed = {row.recap_id for row in rows if row.heading}
+    among: dict[str, set[str]] = {}
     for row in rows:
-        if row[2]:
-            recaps_of.setdefault(folded[row[2]], set()).add(row[0])
-    subject = {
-        heading: not NOT_A_SUBJECT.search(key.replace("-", " ")) for heading, key in folded.items()
-    }
+        if row.heading:
+            among.setdefault(row.key, set()).add(row.recap_id)
+    shared: dict[tuple[str, str], bool] = {}
+
+    def elsewhere(key: str, recap_id: str) -> bool:
+        if len(among[key]) > 1:
+            return True
+        if (key, recap_id) not in shared:
+            other = conn.execute(
+                "SELECT 1 FROM sections WHERE heading_key = ? AND recap_id != ? LIMIT 1",
+                (key, recap_id),
+            ).fetchone()
+            shared[key, recap_id] = other is not None
+        return shared[key, recap_id]
+
     kept = []
     for row in rows:
-        if not row[2]:
-            kept.append(row[0] not in headed)
+        if not row.heading:
+            kept.append(row.recap_id not in headed)
+        elif NOT_A_SUBJECT.search(row.key.replace("-", " ")):
+            kept.append(False)
         else:
-            shared = len(recaps_of[folded[row[2]]]) > 1
-            action = bool(of_section.get((row[0], row[1])))
-            kept.append((action or not shared) and subject[row[2]])
+            action = bool(actions.get((row.recap_id, row.position)))
+            kept.append(action or not elsewhere(row.key, row.recap_id))
     return kept
 
 
-def _related(
-    conn: sqlite3.Connection, this: sqlite3.Row, other: sqlite3.Row, score: float
-) -> Related:
+def _related(conn: sqlite3.Connection, this: _Section, other: _Section, score: float) -> Related:
     recap = conn.execute(
-        "SELECT id, date, basin, title, path FROM recaps WHERE id = ?", (other[0],)
+        "SELECT id, date, basin, title, path FROM recaps WHERE id = ?", (other.recap_id,)
     ).fetchone()
     return Related(
-        this[1],
-        this[2],
+        this.position,
+        this.heading,
         recap[0],
         recap[1],
         recap[2],
         recap[3],
         recap[4],
-        other[1],
-        other[2],
+        other.position,
+        other.heading,
         score,
     )

@@ -18,7 +18,7 @@ from kb.recaps.vocab import Vocabulary
 
 TITLE = "Ateliers du Changement — comptes rendus"
 SEARCH = {"fts_table": "recaps_fr", "fts_pk": "n"}
-HIDDEN = ("meta", "files", "recaps_fr_vocab", "vectors")  # vectors: meaning, as bytes
+HIDDEN = ("meta", "files", "recaps_fr_vocab", "vectors", "means")  # meaning, as bytes
 
 
 def database_name(loc: Location) -> str:
