@@ -131,35 +131,36 @@ def _carry(conn: sqlite3.Connection, path: str | os.PathLike[str]) -> int:
             # An index made before means were kept has none to give: computed here.
             tables = {row[0] for row in old.execute("SELECT name FROM sqlite_master")}
             for batch in _batches(conn, "SELECT rowid, digest FROM missing m"):
-                for start in range(0, len(batch), 500):
+                for start in range(0, len(batch), 500):  # within SQLite's variables
                     chunk = [row[1] for row in batch[start : start + 500]]
-                    slots = ",".join("?" * len(chunk))
-                    rows = old.execute(
-                        f"SELECT digest, vector, words FROM vectors WHERE digest IN ({slots})",
-                        chunk,
-                    ).fetchall()
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)",
-                        rows,
-                    )
-                    kept = []
-                    if "means" in tables:
-                        kept = old.execute(
-                            f"SELECT digest, mean FROM means WHERE digest IN ({slots})", chunk
-                        ).fetchall()
-                    lacking = [r for r in rows if r[0] not in {k[0] for k in kept}]
-                    if lacking:
-                        from kb.text.meaning import means
-
-                        values = means([r[1] for r in lacking])
-                        kept += zip([r[0] for r in lacking], values, strict=True)
-                    conn.executemany(
-                        "INSERT OR IGNORE INTO means (digest, mean) VALUES (?, ?)", kept
-                    )
-                    copied += len(rows)
+                    copied += _carry_chunk(conn, old, chunk, means="means" in tables)
         finally:
             old.close()
     return copied
+
+
+def _carry_chunk(
+    conn: sqlite3.Connection, old: sqlite3.Connection, digests: list[str], *, means: bool
+) -> int:
+    """Copy the vectors (and means, else computed) ``old`` has for ``digests``."""
+    slots = ",".join("?" * len(digests))
+    rows = old.execute(
+        f"SELECT digest, vector, words FROM vectors WHERE digest IN ({slots})", digests
+    ).fetchall()
+    conn.executemany("INSERT OR IGNORE INTO vectors (digest, vector, words) VALUES (?, ?, ?)", rows)
+    kept = []
+    if means:
+        kept = old.execute(
+            f"SELECT digest, mean FROM means WHERE digest IN ({slots})", digests
+        ).fetchall()
+    have = {digest for digest, _ in kept}
+    lacking = [row for row in rows if row[0] not in have]
+    if lacking:
+        from kb.text.meaning import means as mean_of
+
+        kept += zip([r[0] for r in lacking], mean_of([r[1] for r in lacking]), strict=True)
+    conn.executemany("INSERT OR IGNORE INTO means (digest, mean) VALUES (?, ?)", kept)
+    return len(rows)
 
 
 def forget_unused(conn: sqlite3.Connection) -> None:
