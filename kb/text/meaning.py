@@ -108,19 +108,11 @@ def _matrix() -> bytes:
 # A word without a vector of its own (the package points it at the nearest of its
 # 20,000 most frequent words: "flamands" at "italiens") weighs this much less.
 BORROWED = 0.3
-_WORDS = f"SELECT word, row, CASE own WHEN 1 THEN weight ELSE weight * {BORROWED} END FROM words"
 
 
 def rows(keys: Iterable[str]) -> dict[str, tuple[int, float]]:
-    """The row and weight of each key the table has."""
-    wanted = sorted(set(keys))
-    found: dict[str, tuple[int, float]] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        sql = f"{_WORDS} WHERE word IN ({','.join('?' * len(chunk))})"
-        for word, row, weight in _table().execute(sql, chunk):
-            found[word] = (row, weight)
-    return found
+    """The row and weight of each key the table has (:func:`known`, without ``own``)."""
+    return {key: (k.row, k.weight) for key, k in known(keys).items()}
 
 
 def lookup(keys: Iterable[str]) -> dict[str, tuple[float, bytes]]:
