@@ -184,10 +184,15 @@ def _candidates(
             break
         if row not in spelled:
             continue
-        match = '{head body forms} : "' + spelled[row].replace('"', '""') + '"'
-        for (n,) in conn.execute(sql, [match, *params, CANDIDATES - len(found)]):
+        for (n,) in conn.execute(sql, [_written(spelled[row]), *params, CANDIDATES - len(found)]):
             found.setdefault(n, None)
     return list(found)
+
+
+def _written(word: str) -> str:
+    """An FTS5 query for the recaps that have ``word`` as written (its form, not its
+    stem: the columns of words as written and of inclusive forms)."""
+    return '{head body forms} : "' + word.replace('"', '""') + '"'
 
 
 def _nearest_passage(value: bytes, vector: Sequence[float]) -> tuple[int, float]:
@@ -550,8 +555,7 @@ def _by_words(
         }
         score: dict[int, float] = {}
         for key in sorted(weights, key=lambda k: (-weights[k], k))[:SOUGHT]:
-            match = '{head body forms} : "' + key.replace('"', '""') + '"'
-            hits = [n for (n,) in conn.execute(sql, (match,))]
+            hits = [n for (n,) in conn.execute(sql, (_written(key),))]
             value = weights[key] * math.log(1 + total / max(1, len(hits)))
             for n in hits:
                 score[n] = score.get(n, 0.0) + value
